@@ -1,0 +1,67 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from .forms import ArticleAdminForm
+from .models import Article, Byline
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    autocomplete_fields = ["contributor"]
+    fields = ["contributor", "position"]
+    extra = 1
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    inlines = [BylineInline]
+    list_display = ["headline", "status", "is_live", "published_at", "updated_at"]
+    list_filter = ["status", "published_at", "tags"]
+    search_fields = ["headline", "dek", "body", "slug"]
+    prepopulated_fields = {"slug": ["headline"]}
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["related_projects"]
+    readonly_fields = ["mentioned_artists", "mentioned_projects", "created_at", "updated_at"]
+    actions = ["publish_now", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "dek", "body", "edited_version"]}),
+        ("Publication", {"fields": ["status", "published_at", "source", "legacy_path"]}),
+        ("Links", {"fields": ["tags", "related_projects"]}),
+        (
+            "Derived from the body",
+            {"fields": ["mentioned_artists", "mentioned_projects", "created_at", "updated_at"]},
+        ),
+    ]
+
+    @admin.display(description="live", boolean=True)
+    def is_live(self, obj):
+        return obj.is_published
+
+    @admin.display(description="artists in the body")
+    def mentioned_artists(self, obj):
+        return ", ".join(a.name for a in obj.artists.all()) or "-"
+
+    @admin.display(description="projects in the body")
+    def mentioned_projects(self, obj):
+        return ", ".join(p.title for p in obj.projects.all()) or "-"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for problem in getattr(form, "body_warnings", []):
+            self.message_user(request, f"Body: {problem}", messages.WARNING)
+
+    @admin.action(description="Publish selected articles now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        count = 0
+        for article in queryset.exclude(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.PUBLISHED
+            article.published_at = article.published_at or timezone.now()
+            article.save(update_fields=["status", "published_at", "updated_at"])
+            count += 1
+        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Move selected articles back to draft", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        self.message_user(request, f"Moved {count} article(s) to draft.", messages.SUCCESS)

@@ -1,0 +1,58 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import services
+from .models import Article
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The `updated_at` the editor started from: a save over someone else's newer edit is refused
+    # instead of silently overwriting it.
+    edited_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline",
+            "slug",
+            "dek",
+            "body",
+            "status",
+            "published_at",
+            "source",
+            "legacy_path",
+            "tags",
+            "related_projects",
+        ]
+        widgets = {"body": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.updated_at:
+            self.fields["edited_version"].initial = self.instance.updated_at.isoformat()
+        self.body_warnings = []
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        problems = services.check_body(body)
+        errors = [p for p in problems if p.severity == "error"]
+        self.body_warnings = [p for p in problems if p.severity != "error"]
+        if errors:
+            raise ValidationError([str(p) for p in errors])
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        started_from = self.cleaned_data.get("edited_version")
+        if self.instance.pk and started_from:
+            current = (
+                Article.objects.filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
+            if current and current.isoformat() != started_from:
+                raise ValidationError(
+                    "Someone else saved this article after you opened it. Copy your changes, "
+                    "reload the page, and apply them again."
+                )
+        return cleaned

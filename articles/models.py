@@ -1,0 +1,151 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, with a publication time that has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def by_contributor(self, contributor):
+        return self.filter(bylines__contributor=contributor)
+
+    def mentioning(self, artist):
+        return self.filter(artists=artist)
+
+    def for_listing(self):
+        """What an article teaser shows: bylines and their contributors, in two extra queries."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("contributor").order_by("position"),
+            )
+        )
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    dek = models.CharField(
+        max_length=500, blank=True, help_text="The one-sentence summary under the headline."
+    )
+    body = models.TextField(
+        help_text=(
+            "Plain text; a blank line starts a new paragraph. Link people and projects with "
+            'shortcodes: [artist id="1230523"]Kanye West[/artist], [project slug="…"]…[/project], '
+            '[contributor slug="…"]…[/contributor].'
+        )
+    )
+    contributors = models.ManyToManyField(
+        "people.Contributor", through="Byline", related_name="articles", blank=True
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where the story first ran. For example: MTV News."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="Readers see a published article from this time on.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    legacy_path = models.CharField(
+        "legacy address",
+        max_length=300,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="An old address that should redirect here, e.g. /news/1608065/some-story/.",
+    )
+    tags = TaggableManager(blank=True, through=TaggedArticle)
+    # Derived from the body's shortcodes on every save (see articles.services.sync_mentions).
+    artists = models.ManyToManyField(
+        "people.Artist", related_name="mentioned_in", blank=True, editable=False
+    )
+    projects = models.ManyToManyField(
+        "projects.MediaProject", related_name="mentioned_in", blank=True, editable=False
+    )
+    related_projects = models.ManyToManyField(
+        "projects.MediaProject",
+        related_name="articles",
+        blank=True,
+        help_text="Media projects this story is about, shown below it.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_published_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="published_article_has_date",
+                violation_error_message="A published article needs a publication time.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.legacy_path:
+            self.legacy_path = "/" + self.legacy_path.strip().lstrip("/")
+            if not self.legacy_path.endswith("/"):
+                self.legacy_path += "/"
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.published_at is None and self.status == self.Status.PUBLISHED:
+            raise ValidationError({"published_at": "A published article needs a publication time."})
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def was_updated(self):
+        """True when the article changed noticeably after it was published."""
+        if not self.published_at or not self.updated_at:
+            return False
+        return (self.updated_at - self.published_at).total_seconds() > 3600
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    contributor = models.ForeignKey(
+        "people.Contributor", on_delete=models.PROTECT, related_name="bylines"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["article", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "contributor"], name="unique_byline"),
+        ]
+
+    def __str__(self):
+        return f"{self.contributor} on {self.article}"

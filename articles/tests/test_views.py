@@ -1,0 +1,124 @@
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from newsroom.testing import make_article, make_artist, make_contributor
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, article):
+    return client.get(reverse("articles:detail", kwargs={"slug": article.slug}))
+
+
+def test_home_lists_published_articles_newest_first(client):
+    older = make_article(headline="Older", published_at=timezone.now() - timezone.timedelta(days=2))
+    newer = make_article(headline="Newer")
+    make_article(headline="Secret draft", status=Article.Status.DRAFT)
+    make_article(headline="Tomorrow", published_at=timezone.now() + timezone.timedelta(days=1))
+    html = client.get("/").content.decode()
+    assert html.index(newer.headline) < html.index(older.headline)
+    assert newer.get_absolute_url() in html
+    assert "Secret draft" not in html
+    assert "Tomorrow" not in html
+
+
+def test_draft_is_not_public(client):
+    draft = make_article(status=Article.Status.DRAFT)
+    assert page(client, draft).status_code == 404
+
+
+def test_future_article_is_not_public(client):
+    future = make_article(published_at=timezone.now() + timezone.timedelta(hours=1))
+    assert page(client, future).status_code == 404
+
+
+def test_staff_with_change_permission_can_preview_a_draft(client):
+    draft = make_article(status=Article.Status.DRAFT, headline="Work in progress")
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(user)
+    response = page(client, draft)
+    assert response.status_code == 200
+    assert "Preview: this article is not public." in response.content.decode()
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_staff_without_permission_cannot_preview(client):
+    draft = make_article(status=Article.Status.DRAFT)
+    client.force_login(User.objects.create_user("intern", password="pw", is_staff=True))
+    assert page(client, draft).status_code == 404
+
+
+def test_unknown_artist_id_renders_text_without_link(client):
+    article = make_article(body='Hello [artist id="424242"]Nobody Known[/artist] there.')
+    html = page(client, article).content.decode()
+    assert "Hello Nobody Known there." in html
+    assert "artist-link" not in html
+
+
+def test_script_in_body_is_escaped(client):
+    article = make_article(body='<script>alert("x")</script> and <b onclick="x()">bold</b>')
+    html = page(client, article).content.decode()
+    assert "<script>alert" not in html
+    assert '&lt;script&gt;alert("x")&lt;/script&gt;' in html
+    assert "<b onclick" not in html
+
+
+def test_paragraphs_and_line_breaks(client):
+    article = make_article(body="First paragraph.\n\nSecond one\nwith a break.\n\n\n\nThird.")
+    html = page(client, article).content.decode()
+    assert "<p>First paragraph.</p>" in html
+    assert "<p>Second one<br>\nwith a break.</p>" in html
+    assert "<p>Third.</p>" in html
+
+
+def test_self_closing_artist_shows_the_artist_name(client):
+    artist = make_artist(name="Spike Jonze", external_id=77)
+    article = make_article(body='Directed by [artist id="77" /].')
+    html = page(client, article).content.decode()
+    assert (
+        f'href="{artist.get_absolute_url()}" aria-describedby="mention-1">Spike Jonze</a>' in html
+    )
+
+
+def test_byline_links_to_contributors(client):
+    writer = make_contributor(name="Ann Writer", slug="ann-writer")
+    article = make_article(contributors=[writer])
+    html = page(client, article).content.decode()
+    assert 'href="/contributors/ann-writer/"' in html
+
+
+def _body_with_artists(count):
+    artists = [make_artist(name=f"Singer {i}") for i in range(count)]
+    return " ".join(f'[artist id="{a.external_id}"]{a.name}[/artist]' for a in artists)
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_article_page_queries_do_not_grow_with_artist_tags(
+    client, count, django_assert_num_queries
+):
+    article = make_article(body=_body_with_artists(count), contributors=[make_contributor()])
+    # Session-free anonymous request: article, bylines, tags, artists (+credits),
+    # related projects, then one batched artist look-up (+credits) for the body.
+    with django_assert_num_queries(8):
+        response = page(client, article)
+    assert response.content.decode().count('class="artist-link"') == count
+
+
+def test_cached_body_is_not_parsed_again(client, django_assert_num_queries):
+    article = make_article(body=_body_with_artists(3))
+    page(client, article)
+    with django_assert_num_queries(6):
+        page(client, article)
+
+
+def test_artist_change_refreshes_cached_cards(client):
+    artist = make_artist(name="Old Name")
+    article = make_article(body=f'[artist id="{artist.external_id}" /]')
+    assert "Old Name" in page(client, article).content.decode()
+    artist.name = "New Name"
+    artist.save()
+    assert "New Name" in page(client, article).content.decode()

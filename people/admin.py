@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+
+from .models import Artist, Contributor, Discipline
+
+
+@admin.register(Discipline)
+class DisciplineAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Contributor)
+class ContributorAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "user", "article_count"]
+    list_select_related = ["user"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_articles=Count("bylines"))
+
+    @admin.display(description="articles", ordering="num_articles")
+    def article_count(self, obj):
+        return obj.num_articles
+
+
+@admin.register(Artist)
+class ArtistAdmin(admin.ModelAdmin):
+    list_display = ["name", "external_id", "discipline_list", "has_photo", "mention_count"]
+    list_filter = ["disciplines", "tags"]
+    search_fields = ["name", "slug", "=external_id", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["disciplines"]
+    readonly_fields = ["profile_link"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "external_id", "disciplines", "summary", "bio"]}),
+        ("Photo", {"fields": ["photo", "photo_alt"]}),
+        ("Links", {"fields": ["website", "musicbrainz_id", "wikidata_id", "profile_link"]}),
+        ("Tags", {"fields": ["tags"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("disciplines")
+            .annotate(num_mentions=Count("mentioned_in", distinct=True))
+        )
+
+    @admin.display(description="disciplines")
+    def discipline_list(self, obj):
+        return ", ".join(d.name for d in obj.disciplines.all())
+
+    @admin.display(description="photo", boolean=True)
+    def has_photo(self, obj):
+        return bool(obj.photo)
+
+    @admin.display(description="articles", ordering="num_mentions")
+    def mention_count(self, obj):
+        return obj.num_mentions
+
+    @admin.display(description="public page")
+    def profile_link(self, obj):
+        if not obj.pk:
+            return "-"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())

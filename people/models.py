@@ -1,0 +1,171 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .images import validate_image_upload
+
+
+class Contributor(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    role = models.CharField(max_length=100, blank=True, help_text="For example: Staff writer.")
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(
+        upload_to="people/contributors/%Y/%m/", blank=True, validators=[validate_image_upload]
+    )
+    photo_alt = models.CharField(
+        "photo alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the photo for readers who cannot see it. Required with a photo.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributor",
+        help_text="The staff account that writes as this contributor, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:contributor", kwargs={"slug": self.slug})
+
+    def clean(self):
+        _require_alt_text(self)
+
+
+class Discipline(models.Model):
+    name = models.CharField(max_length=100, unique=True, help_text="For example: Director.")
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TaggedArtist(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Artist", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+# Credits flagged "known for" come first on the card, then the artist's most recent work.
+CARD_CREDIT_ORDER = ("-is_known_for", "-project__release_year", "pk")
+
+
+class ArtistQuerySet(models.QuerySet):
+    def with_card_data(self):
+        """Everything the profile card shows, in a fixed number of queries."""
+        from projects.models import Credit
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "credits",
+                queryset=Credit.objects.select_related("project").order_by(*CARD_CREDIT_ORDER),
+                to_attr="card_credits",
+            )
+        )
+
+
+wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", "Enter a Wikidata item id such as Q15935.")
+
+
+class Artist(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    external_id = models.PositiveBigIntegerField(
+        "external id",
+        unique=True,
+        null=True,
+        blank=True,
+        help_text='The id from the artist database that shortcodes use: [artist id="1230523"].',
+    )
+    disciplines = models.ManyToManyField(Discipline, blank=True, related_name="artists")
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences shown on the profile card."
+    )
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(
+        upload_to="people/artists/%Y/%m/", blank=True, validators=[validate_image_upload]
+    )
+    photo_alt = models.CharField(
+        "photo alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the photo for readers who cannot see it. Required with a photo.",
+    )
+    website = models.URLField(blank=True)
+    musicbrainz_id = models.UUIDField(
+        "MusicBrainz id",
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The artist's MusicBrainz identifier, if known.",
+    )
+    wikidata_id = models.CharField(
+        "Wikidata id",
+        max_length=20,
+        blank=True,
+        validators=[wikidata_validator],
+        help_text="For example: Q15935.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    tags = TaggableManager(blank=True, through=TaggedArtist)
+
+    objects = ArtistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:artist", kwargs={"slug": self.slug})
+
+    def clean(self):
+        _require_alt_text(self)
+
+    @property
+    def known_for(self):
+        """One or two projects for the card, from `with_card_data()` when it was used."""
+        credits = getattr(self, "card_credits", None)
+        if credits is None:
+            credits = self.credits.select_related("project").order_by(*CARD_CREDIT_ORDER)
+        projects = []
+        for credit in credits:
+            if credit.project not in projects:
+                projects.append(credit.project)
+            if len(projects) == 2:
+                break
+        return projects
+
+    @property
+    def same_as(self):
+        links = []
+        if self.musicbrainz_id:
+            links.append(f"https://musicbrainz.org/artist/{self.musicbrainz_id}")
+        if self.wikidata_id:
+            links.append(f"https://www.wikidata.org/wiki/{self.wikidata_id}")
+        if self.website:
+            links.append(self.website)
+        return links
+
+
+def _require_alt_text(person):
+    from django.core.exceptions import ValidationError
+
+    if person.photo and not person.photo_alt.strip():
+        raise ValidationError({"photo_alt": "Describe the photo for readers who cannot see it."})

@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from .models import Credit, MediaProject, ProjectRelation
+
+
+class CreditInline(admin.TabularInline):
+    model = Credit
+    autocomplete_fields = ["artist"]
+    fields = ["artist", "role", "order", "is_known_for"]
+    extra = 1
+
+
+class ProjectRelationInline(admin.TabularInline):
+    model = ProjectRelation
+    fk_name = "source"
+    autocomplete_fields = ["target"]
+    fields = ["relation", "target", "position"]
+    extra = 0
+    verbose_name = "relation to another project"
+    verbose_name_plural = "relations to other projects"
+
+
+@admin.register(MediaProject)
+class MediaProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "status", "release_year", "label"]
+    list_filter = ["kind", "status", "release_year"]
+    search_fields = ["title", "slug", "label", "credits__artist__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [CreditInline, ProjectRelationInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "is_untitled", "kind", "status", "synopsis", "label"]}),
+        ("Release", {"fields": ["release_date", "release_year", "release_note"]}),
+        ("Running time", {"fields": ["running_time_min", "running_time_max"]}),
+        ("Shoot", {"fields": ["shot_from", "shot_until", "shoot_note", "shoot_location"]}),
+    ]
+
+
+@admin.register(Credit)
+class CreditAdmin(admin.ModelAdmin):
+    list_display = ["artist", "role", "project", "order", "is_known_for"]
+    list_select_related = ["artist", "project"]
+    list_filter = ["role", "project__kind"]
+    search_fields = ["artist__name", "project__title"]
+    autocomplete_fields = ["artist", "project"]
+
+
+@admin.register(ProjectRelation)
+class ProjectRelationAdmin(admin.ModelAdmin):
+    list_display = ["source", "relation", "target", "position"]
+    list_select_related = ["source", "target"]
+    list_filter = ["relation"]
+    search_fields = ["source__title", "target__title"]
+    autocomplete_fields = ["source", "target"]

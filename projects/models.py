@@ -1,0 +1,187 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+
+class MediaProjectQuerySet(models.QuerySet):
+    def with_credits(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "credits", queryset=Credit.objects.select_related("artist").order_by("order", "pk")
+            )
+        )
+
+    def by_artist(self, artist):
+        return self.filter(credits__artist=artist).distinct()
+
+
+class MediaProject(models.Model):
+    class Kind(models.TextChoices):
+        ALBUM = "album", "Album"
+        EP = "ep", "EP"
+        SONG = "song", "Song"
+        MUSIC_VIDEO = "music_video", "Music video"
+        SHORT_FILM = "short_film", "Short film"
+        FEATURE_FILM = "feature_film", "Feature film"
+        DOCUMENTARY = "documentary", "Documentary"
+        TOUR = "tour", "Tour"
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", "Announced"
+        IN_PRODUCTION = "in_production", "In production"
+        IN_POST_PRODUCTION = "in_post_production", "In post-production"
+        UPCOMING = "upcoming", "Upcoming"
+        RELEASED = "released", "Released"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    status = models.CharField(max_length=20, choices=Status, default=Status.ANNOUNCED)
+    is_untitled = models.BooleanField(
+        default=False, help_text="The title is a working description, not an announced title."
+    )
+    synopsis = models.TextField(blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    release_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="When only the year is known. Filled from the date."
+    )
+    release_note = models.CharField(
+        max_length=200, blank=True, help_text="For example: No set release date."
+    )
+    running_time_min = models.PositiveSmallIntegerField(
+        "running time from (minutes)", null=True, blank=True
+    )
+    running_time_max = models.PositiveSmallIntegerField(
+        "running time to (minutes)",
+        null=True,
+        blank=True,
+        help_text="Leave empty when the running time is exact.",
+    )
+    shot_from = models.DateField(null=True, blank=True)
+    shot_until = models.DateField(null=True, blank=True)
+    shoot_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="When exact dates are unknown. For example: Two days at the end of January 2009.",
+    )
+    shoot_location = models.CharField(max_length=200, blank=True)
+    label = models.CharField(max_length=200, blank=True, help_text="Record label or studio.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MediaProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-release_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(running_time_max__isnull=True)
+                | Q(running_time_min__isnull=False, running_time_max__gte=F("running_time_min")),
+                name="project_running_time_range",
+                violation_error_message="The running time must run from the shorter to the longer.",
+            ),
+            models.CheckConstraint(
+                condition=Q(shot_until__isnull=True)
+                | Q(shot_from__isnull=False, shot_until__gte=F("shot_from")),
+                name="project_shoot_dates_in_order",
+                violation_error_message="The shoot must end on or after the day it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.release_date:
+            self.release_year = self.release_date.year
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    @property
+    def running_time(self):
+        if self.running_time_min is None:
+            return ""
+        if self.running_time_max and self.running_time_max != self.running_time_min:
+            return f"{self.running_time_min}\u2013{self.running_time_max} min"
+        return f"{self.running_time_min} min"
+
+    @property
+    def release_display(self):
+        if self.release_date:
+            return self.release_date.strftime("%B %-d, %Y")
+        if self.release_year:
+            return str(self.release_year)
+        return self.release_note or "No set release date"
+
+
+class ProjectRelation(models.Model):
+    class Relation(models.TextChoices):
+        TRACK_ON = "track_on", "is a track on"
+        FEATURED_IN = "featured_in", "is featured in"
+        VIDEO_FOR = "video_for", "is the video for"
+        SOUNDTRACK_OF = "soundtrack_of", "is the soundtrack of"
+
+    source = models.ForeignKey(
+        MediaProject, on_delete=models.CASCADE, related_name="outgoing_relations"
+    )
+    relation = models.CharField(max_length=20, choices=Relation)
+    target = models.ForeignKey(
+        MediaProject, on_delete=models.CASCADE, related_name="incoming_relations"
+    )
+    position = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Track number, for a track on an album."
+    )
+
+    class Meta:
+        ordering = ["target", "position", "source__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "relation", "target"], name="unique_project_relation"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")),
+                name="project_relation_not_to_itself",
+                violation_error_message="A project cannot be related to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.get_relation_display()} {self.target}"
+
+
+class Credit(models.Model):
+    class Role(models.TextChoices):
+        DIRECTOR = "director", "Director"
+        PRODUCER = "producer", "Producer"
+        EXECUTIVE_PRODUCER = "executive_producer", "Executive producer"
+        PERFORMER = "performer", "Performer"
+        STARRING = "starring", "Starring"
+        WRITER = "writer", "Writer"
+        SONGWRITER = "songwriter", "Songwriter"
+        COMPOSER = "composer", "Composer"
+        EDITOR = "editor", "Editor"
+        CINEMATOGRAPHER = "cinematographer", "Cinematographer"
+        FEATURED = "featured", "Featured artist"
+
+    project = models.ForeignKey(MediaProject, on_delete=models.CASCADE, related_name="credits")
+    artist = models.ForeignKey("people.Artist", on_delete=models.PROTECT, related_name="credits")
+    role = models.CharField(max_length=30, choices=Role)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_known_for = models.BooleanField(
+        "known for",
+        default=False,
+        help_text="Show this project on the artist's profile card.",
+    )
+
+    class Meta:
+        ordering = ["project", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "artist", "role"], name="unique_credit_per_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.artist} — {self.get_role_display()}, {self.project}"

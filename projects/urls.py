@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("projects/<slug:slug>/", views.MediaProjectDetailView.as_view(), name="detail"),
+]
