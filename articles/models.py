@@ -5,6 +5,10 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 
+# Each word adds a filter; past this many the rest are ignored, which keeps the SQL bounded.
+SEARCH_MAX_WORDS = 10
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, with a publication time that has come."""
@@ -15,6 +19,57 @@ class ArticleQuerySet(models.QuerySet):
 
     def mentioning(self, artist):
         return self.filter(artists=artist)
+
+    def related_to(self, article):
+        """Other articles sharing artists or tags with `article`, those sharing most first."""
+        artists = Article.artists.through.objects.filter(article=article).values("artist_id")
+        tags = TaggedArticle.objects.filter(content_object=article).values("tag_id")
+        return (
+            self.exclude(pk=article.pk)
+            .filter(models.Q(artists__in=artists) | models.Q(tags__in=tags))
+            .annotate(
+                shared=models.Count("artists", filter=models.Q(artists__in=artists), distinct=True)
+                + models.Count("tags", filter=models.Q(tags__in=tags), distinct=True)
+            )
+            .order_by("-shared", "-published_at", "-pk")
+        )
+
+    def search(self, query):
+        """Articles matching every word of `query` in the headline, dek or body, or in the name
+        of an artist or project they mention or are about. Plain LIKE look-ups, so it runs on
+        every database."""
+        mentions = Article.artists.through.objects
+        projects = Article.projects.through.objects
+        related = Article.related_projects.through.objects
+        queryset = self
+        for word in query.split()[:SEARCH_MAX_WORDS]:
+            queryset = queryset.filter(
+                models.Q(headline__icontains=word)
+                | models.Q(dek__icontains=word)
+                | models.Q(body__icontains=word)
+                | models.Q(
+                    pk__in=mentions.filter(artist__name__icontains=word).values("article_id")
+                )
+                | models.Q(
+                    pk__in=projects.filter(mediaproject__title__icontains=word).values(
+                        "article_id"
+                    )
+                )
+                | models.Q(
+                    pk__in=related.filter(mediaproject__title__icontains=word).values(
+                        "article_id"
+                    )
+                )
+            )
+        return queryset
+
+    def tags_in_use(self):
+        """The tags these articles carry (a Tag queryset), so a tag only on drafts stays unseen."""
+        from taggit.models import Tag
+
+        return Tag.objects.filter(
+            pk__in=TaggedArticle.objects.filter(content_object__in=self).values("tag_id")
+        )
 
     def for_listing(self):
         """What an article teaser shows: bylines and their contributors, in two extra queries."""
@@ -75,10 +130,14 @@ class Article(models.Model):
     tags = TaggableManager(blank=True, through=TaggedArticle)
     # Derived from the body's shortcodes on every save (see articles.services.sync_mentions).
     artists = models.ManyToManyField(
-        "people.Artist", related_name="mentioned_in", blank=True, editable=False
+        "people.Artist", related_name="mentioned_in", blank=True, editable=False, serialize=False
     )
     projects = models.ManyToManyField(
-        "projects.MediaProject", related_name="mentioned_in", blank=True, editable=False
+        "projects.MediaProject",
+        related_name="mentioned_in",
+        blank=True,
+        editable=False,
+        serialize=False,
     )
     related_projects = models.ManyToManyField(
         "projects.MediaProject",

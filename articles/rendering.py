@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import shortcodes
-from .shortcodes import Escaped, Node, Shortcode, Text
+from .shortcodes import Node, Shortcode
 
 Lookup = Callable[[Sequence[Shortcode]], list[Any]]
 Validate = Callable[[Shortcode], str | None]
@@ -100,39 +100,70 @@ def sanitize(html: str) -> str:
     )
 
 
+# Control characters other than tab and newlines, Unicode noncharacters and lone surrogates
+# (which cannot be encoded as UTF-8) are never visible text; they are dropped before parsing so
+# that no page fails on them and the output is always well-formed HTML.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(
+        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+    )
+    + "]"
+)
+
+
 def render_body(body: str) -> SafeString:
-    nodes = parse(body)
+    nodes = parse(_INVISIBLE.sub("", body))
     resolved = resolve(nodes)
     paragraphs: list[list[str]] = [[]]
-    mention = 0
+    mentions = _MentionRenderer()
     for node in nodes:
         if isinstance(node, Shortcode):
             obj = resolved[id(node)]
             if obj is None:
                 paragraphs[-1].append(_text_html(node.text))
-                continue
-            mention += 1
-            handler = REGISTRY[node.name]
-            paragraphs[-1].append(
-                render_to_string(
-                    handler.template,
-                    {
-                        handler.context_name: obj,
-                        "text": node.content,
-                        "mention_id": f"mention-{mention}",
-                    },
-                ).strip()
-            )
-        else:
-            text = node.text if isinstance(node, Escaped | Text) else ""
-            pieces = _PARAGRAPH_BREAK.split(text)
-            paragraphs[-1].append(_text_html(pieces[0]))
-            for piece in pieces[1:]:
-                paragraphs.append([_text_html(piece)])
+            else:
+                paragraphs[-1].append(mentions.render(node, obj))
+            continue
+        pieces = _PARAGRAPH_BREAK.split(node.text)
+        paragraphs[-1].append(_text_html(pieces[0]))
+        for piece in pieces[1:]:
+            paragraphs.append([_text_html(piece)])
     html = "\n".join(
         f"<p>{joined}</p>" for joined in ("".join(p).strip() for p in paragraphs) if joined
     )
     return mark_safe(sanitize(html))
+
+
+# Stand-ins for the per-mention values. NUL never survives into a body (see _INVISIBLE), so
+# they cannot collide with anything an editor wrote.
+_TEXT_SLOT = "\x00text\x00"
+_ID_SLOT = "\x00mention\x00"
+
+
+class _MentionRenderer:
+    """Renders each linked record's template once per page and fills in each mention's own
+    text and id, so a body with hundreds of mentions costs a handful of template renders."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.rendered: dict[tuple[str, int, bool], str] = {}
+
+    def render(self, node: Shortcode, obj: Any) -> str:
+        self.count += 1
+        handler = REGISTRY[node.name]
+        key = (node.name, obj.pk, node.content is None)
+        if key not in self.rendered:
+            context = {
+                handler.context_name: obj,
+                "text": None if node.content is None else _TEXT_SLOT,
+                "mention_id": _ID_SLOT,
+            }
+            self.rendered[key] = render_to_string(handler.template, context).strip()
+        html = self.rendered[key].replace(_ID_SLOT, f"mention-{self.count}")
+        if node.content is not None:
+            html = html.replace(_TEXT_SLOT, escape(node.content))
+        return html
 
 
 def _text_html(text: str) -> str:

@@ -1,5 +1,6 @@
 """Keep derived data in step with what editors and loaddata write."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -12,8 +13,11 @@ from .models import Article
 
 @receiver(post_save, sender=Article, dispatch_uid="articles.sync_mentions")
 def article_saved(sender, instance, raw, **kwargs):
-    # Runs for raw (loaddata) saves too: the mention lists are never part of a fixture.
     services.sync_mentions(instance)
+    if raw:
+        # loaddata sets many-to-many values from the fixture after this signal; deriving again
+        # once the load commits makes the body win over any stale list a fixture carries.
+        transaction.on_commit(lambda: services.sync_mentions(instance))
 
 
 @receiver(post_save, sender=Artist, dispatch_uid="articles.artist_saved")

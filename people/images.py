@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 RENDITION_SIZES = (96, 320)
@@ -22,8 +23,8 @@ def validate_image_upload(file) -> None:
     """Refuse files that are too large, not images, or images too big to decode safely."""
     size = getattr(file, "size", None)
     if size is not None and size > settings.MAX_IMAGE_UPLOAD_BYTES:
-        limit = settings.MAX_IMAGE_UPLOAD_BYTES // (1024 * 1024)
-        raise ValidationError(f"The photo is larger than {limit} MB. Upload a smaller file.")
+        limit = filesizeformat(settings.MAX_IMAGE_UPLOAD_BYTES)
+        raise ValidationError(f"The photo is larger than {limit}. Upload a smaller file.")
     try:
         file.seek(0)
         with Image.open(file) as image:

@@ -1,0 +1,121 @@
+import pytest
+from django.core import serializers
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from articles.models import Article
+from articles.services import check_body, merge_artists, rewrite_artist_references
+from newsroom.testing import make_article, make_artist, make_project
+from people.models import Artist
+from projects.models import Credit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_mentions_follow_the_body_on_every_save():
+    kanye = make_artist(external_id=1230523)
+    jonze = make_artist(slug="spike-jonze", external_id=None)
+    film = make_project(slug="short-film")
+    article = make_article(body='[artist id="1230523"]Kanye[/artist]')
+    assert list(article.artists.all()) == [kanye]
+    article.body = '[artist slug="spike-jonze" /] in [project slug="short-film" /]'
+    article.save()
+    assert list(article.artists.all()) == [jonze]
+    assert list(article.projects.all()) == [film]
+    article.body = "No links any more."
+    article.save()
+    assert not article.artists.exists()
+    assert not article.projects.exists()
+
+
+def test_mentions_are_not_dumped():
+    make_artist(external_id=1230523)
+    article = make_article(body='[artist id="1230523"]Kanye[/artist]')
+    assert '"artists"' not in serializers.serialize("json", [article])
+
+
+def test_raw_saves_from_loaddata_derive_mentions_even_over_a_stale_list(
+    django_capture_on_commit_callbacks,
+):
+    kanye = make_artist(external_id=1230523)
+    stale = make_artist(external_id=1)
+    article = make_article(body="nothing")
+    data = serializers.serialize("json", [article])
+    data = data.replace('"fields": {', f'"fields": {{"artists": [{stale.pk}], ', 1)
+    assert f'"artists": [{stale.pk}]' in data
+    Article.objects.all().delete()
+    edited = data.replace("nothing", '[artist id=\\"1230523\\"]Kanye[/artist]')
+    with django_capture_on_commit_callbacks(execute=True):
+        for obj in serializers.deserialize("json", edited):
+            obj.save()
+    assert list(Article.objects.get().artists.all()) == [kanye]
+
+
+def test_a_new_artist_resolves_links_written_before_it_existed():
+    article = make_article(body='[artist id="555"]Newcomer[/artist]')
+    assert not article.artists.exists()
+    newcomer = make_artist(external_id=555)
+    assert list(article.artists.all()) == [newcomer]
+
+
+def test_check_body_reports_every_problem_with_positions():
+    make_artist(name="Kanye West", external_id=1)
+    body = 'Fine [artist id="1"]K[/artist].\n[artist id="2"]Kanye Wst[/artist] and [artist id="x"]y'
+    problems = check_body(body)
+    assert [(p.line, p.column) for p in problems if p.severity == "error"] == [
+        (2, 1),
+        (2, 39),
+        (2, 39),
+    ]
+    text = " | ".join(str(p) for p in problems)
+    assert "matches no artist. Did you mean Kanye West?" in text
+    assert "id must be a number" in text
+    assert "Unclosed [artist] tag" in text
+
+
+def test_unknown_tag_names_are_warnings():
+    problems = check_body("A [gallery ids=1 /] here")
+    assert [p.severity for p in problems] == ["warning"]
+
+
+def test_rewrite_keeps_everything_but_the_reference():
+    target = make_artist(external_id=42, slug="target")
+    body = (
+        'A [artist id="7"]Old Name[/artist], [artist slug=old /], [artist id="7"]'
+        ' and [artist id="8"]Other[/artist] [[artist id="7"]]'
+    )
+    rewritten = rewrite_artist_references(body, old_ids={"7"}, old_slugs={"old"}, target=target)
+    assert rewritten == (
+        'A [artist id="42"]Old Name[/artist], [artist id="42" /], [artist id="42"]'
+        ' and [artist id="8"]Other[/artist] [[artist id="7"]]'
+    )
+
+
+def test_merge_moves_links_credits_and_deletes_the_duplicate():
+    keep = make_artist(name="Kanye West", external_id=1230523)
+    dupe = make_artist(name="Kanye", external_id=99)
+    film = make_project()
+    Credit.objects.create(project=film, artist=dupe, role="starring")
+    article = make_article(body='[artist id="99"]Ye[/artist] and [artist id="1230523" /]')
+    assert merge_artists(sources=[dupe], target=keep) == 1
+    article.refresh_from_db()
+    assert article.body == '[artist id="1230523"]Ye[/artist] and [artist id="1230523" /]'
+    assert list(article.artists.all()) == [keep]
+    assert list(film.credits.values_list("artist", flat=True)) == [keep.pk]
+    assert not Artist.objects.filter(pk=dupe.pk).exists()
+
+
+def test_check_shortcodes_command_passes_on_clean_articles(capsys):
+    make_artist(external_id=1)
+    make_article(body='[artist id="1"]x[/artist]')
+    call_command("check_shortcodes")
+    assert "1 article(s): 0 error(s)" in capsys.readouterr().out
+
+
+def test_check_shortcodes_command_fails_after_an_artist_is_deleted(capsys):
+    artist = make_artist(external_id=1)
+    make_article(slug="broken-story", body='[artist id="1"]x[/artist]')
+    artist.delete()
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("check_shortcodes")
+    assert "broken-story" in capsys.readouterr().out
