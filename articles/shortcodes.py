@@ -116,6 +116,7 @@ _AFTER_NAME = r"(?=[\x00-\x20/=<>&\[\]\s\u200b]|\Z)"
 _TAG_LIKE_RE = re.compile(
     r"\[([^<>&/\[\]\x00-\x20=\s\u200b]+)([^\[\]/]*+(?:/(?!\])[^\[\]/]*+)*+)(/?)\]"
 )
+_CLOSING_NAME_RE = re.compile(r"\[/([^<>&/\[\]\x00-\x20=\s\u200b]+)\]")
 
 
 def _checked_names(tags: Collection[str]) -> frozenset[str]:
@@ -271,6 +272,10 @@ def _quote_list(values: list[str]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
+# (offset, tag, severity, message), sorted and turned into Problems at the end.
+_Found = list[tuple[int, str, str, str]]
+
+
 def find_problems(text: str, tags: Collection[str]) -> list[Problem]:
     """Every syntax problem an editor must see before saving, in source order.
 
@@ -280,77 +285,15 @@ def find_problems(text: str, tags: Collection[str]) -> list[Problem]:
     names = _checked_names(tags)
     if "[" not in text:
         return []
-    found: list[tuple[int, str, str, str]] = []  # offset, tag, severity, message
-    last_bracket = text.rfind("]")
+    found: _Found = []
     nodes = parse(text, names)
-
+    texts = [node for node in nodes if isinstance(node, Text)]
     if names:
-        name_start = _name_start_re(names)
-        closing_tag = _closing_re(names)
         for node in nodes:
             if isinstance(node, Shortcode):
-                _shortcode_problems(node, name_start, found)
-            elif isinstance(node, Text):
-                end = node.start + len(node.raw)
-                for match in name_start.finditer(text, node.start, end):
-                    tag = match.group(1)
-                    if match.start() > last_bracket:
-                        found.append(
-                            (
-                                match.start(),
-                                tag,
-                                "error",
-                                f'Unterminated [{tag}] tag: end it with "]".',
-                            )
-                        )
-                    elif _is_unusual_space(text[match.end() : match.end() + 1]):
-                        found.append(
-                            (
-                                match.start(),
-                                tag,
-                                "error",
-                                f"This [{tag}] tag is not recognised because an unusual "
-                                f"space (U+{ord(text[match.end()]):04X}) follows the name: "
-                                "type an ordinary space instead.",
-                            )
-                        )
-                for match in closing_tag.finditer(text, node.start, end):
-                    tag = match.group(1)
-                    found.append(
-                        (
-                            match.start(),
-                            tag,
-                            "error",
-                            f"Stray [/{tag}]: there is no open [{tag}] tag for it to close.",
-                        )
-                    )
-
-    closing_present: dict[str, bool] = {}
-    for node in nodes:
-        if not isinstance(node, Text):
-            continue
-        for match in _TAG_LIKE_RE.finditer(text, node.start, node.start + len(node.raw)):
-            tag, attr_text, slash = match.groups()
-            if tag in names:
-                continue
-            start, end = match.span()
-            if start > 0 and text[start - 1] == "[" and text.startswith("]", end):
-                continue
-            if tag not in closing_present:
-                closing_present[tag] = f"[/{tag}]" in text
-            # A "/]" counts only after the name, a space or a quote: "[see https://x.test/]"
-            # is prose ending in a URL, not a self-closing tag.
-            self_closing = bool(slash) and (not attr_text or attr_text[-1] in " \t\r\n\"'")
-            if self_closing or closing_present[tag]:
-                found.append(
-                    (
-                        start,
-                        tag,
-                        "warning",
-                        f"[{tag}] is not a known shortcode, so it will be shown as "
-                        "written. Check the spelling, or remove the brackets.",
-                    )
-                )
+                _shortcode_problems(node, names, found)
+        _registered_name_problems(text, texts, names, found)
+    _unregistered_name_problems(text, texts, names, found)
 
     found.sort(key=lambda item: item[0])
     newlines = [i for i, char in enumerate(text) if char == "\n"] if found else []
@@ -362,44 +305,81 @@ def find_problems(text: str, tags: Collection[str]) -> list[Problem]:
     return problems
 
 
-def _shortcode_problems(
-    node: Shortcode, name_start: re.Pattern[str], found: list[tuple[int, str, str, str]]
-) -> None:
+def _shortcode_problems(node: Shortcode, names: frozenset[str], found: _Found) -> None:
     tag = node.name
     positional = [value for key, value in node.attrs.items() if isinstance(key, int)]
     if positional:
-        found.append(
-            (
-                node.start,
-                tag,
-                "error",
-                f"Could not read the attributes of this [{tag}] tag: unexpected "
-                f'{_quote_list(positional)}. Write each attribute as name="value"; '
-                'a "]" ends the tag even inside quotes, and a value cannot contain '
-                "the quote mark around it.",
-            )
+        message = (
+            f"Could not read the attributes of this [{tag}] tag: unexpected "
+            f'{_quote_list(positional)}. Write each attribute as name="value"; a "]" ends the '
+            "tag even inside quotes, and a value cannot contain the quote mark around it."
         )
+        found.append((node.start, tag, "error", message))
     if node.content is None:
         if not node.explicit_self_closing:
-            found.append(
-                (
-                    node.start,
-                    tag,
-                    "error",
-                    f'Unclosed [{tag}] tag: close it with [/{tag}] or end the tag with "/]".',
-                )
-            )
+            message = f'Unclosed [{tag}] tag: close it with [/{tag}] or end the tag with "/]".'
+            found.append((node.start, tag, "error", message))
         return
-    content_start = node.start + len(node.raw) - len(tag) - 3 - len(node.content)
-    for match in name_start.finditer(node.content):
-        if match.group(1) == tag:
-            found.append(
-                (
-                    content_start + match.start(),
-                    tag,
-                    "error",
-                    f"[{tag}] tags cannot be nested: this one is inside the [{tag}] tag "
-                    "opened earlier, which the next "
-                    f'[/{tag}] closes. End the earlier tag with "/]" or [/{tag}] first.',
-                )
+    content_start = node.start + len(node.raw) - len(f"[/{tag}]") - len(node.content)
+    for match in _name_start_re(names).finditer(node.content):
+        # "[[tag]]" inside the content is an escape, shown literally: not a nested tag.
+        if match.group(1) == tag and node.content[match.start() - 1 : match.start()] != "[":
+            message = (
+                f"[{tag}] tags cannot be nested: this one is inside an earlier [{tag}] tag, "
+                f'which the next [/{tag}] closes. End the earlier tag with "/]" or [/{tag}] first.'
             )
+            found.append((content_start + match.start(), tag, "error", message))
+
+
+def _registered_name_problems(
+    text: str, texts: list[Text], names: frozenset[str], found: _Found
+) -> None:
+    last_bracket = text.rfind("]")
+    name_start = _name_start_re(names)
+    closing_tag = _closing_re(names)
+    for node in texts:
+        end = node.start + len(node.raw)
+        for match in name_start.finditer(text, node.start, end):
+            tag = match.group(1)
+            after = text[match.end() : match.end() + 1]
+            if match.start() > last_bracket:
+                message = f'Unterminated [{tag}] tag: end it with "]".'
+            elif _is_unusual_space(after):
+                message = (
+                    f"This [{tag}] tag is not recognised because an unusual space "
+                    f"(U+{ord(after):04X}) follows the name: type an ordinary space instead."
+                )
+            else:
+                continue
+            found.append((match.start(), tag, "error", message))
+        for match in closing_tag.finditer(text, node.start, end):
+            tag = match.group(1)
+            message = f"Stray [/{tag}]: there is no open [{tag}] tag for it to close."
+            found.append((match.start(), tag, "error", message))
+
+
+def _unregistered_name_problems(
+    text: str, texts: list[Text], names: frozenset[str], found: _Found
+) -> None:
+    closed_names: set[str] | None = None
+    for node in texts:
+        for match in _TAG_LIKE_RE.finditer(text, node.start, node.start + len(node.raw)):
+            tag, attr_text, slash = match.groups()
+            start, end = match.span()
+            if tag in names or (text[start - 1 : start] == "[" and text[end : end + 1] == "]"):
+                continue
+            # A "/]" counts only after the name, a space or a quote: "[see https://x.test/]"
+            # is prose ending in a URL, not a self-closing tag.
+            used = bool(slash) and (not attr_text or attr_text[-1] in " \t\r\n\"'")
+            if not used:
+                if closed_names is None:
+                    # One pass for every name: searching the text once per name would be
+                    # quadratic on a body full of distinct bracketed words.
+                    closed_names = set(_CLOSING_NAME_RE.findall(text))
+                used = tag in closed_names
+            if used:
+                message = (
+                    f"[{tag}] is not a known shortcode, so it will be shown as written. "
+                    "Check the spelling, or remove the brackets."
+                )
+                found.append((start, tag, "warning", message))

@@ -14,6 +14,8 @@ SLUG = "kanye-west-spike-jonze-collaborate-on-short-film"
 
 
 def seed_paragraphs():
+    if not SEED.exists():
+        pytest.skip(f"The seed story text is not beside the checkout ({SEED}).")
     blocks = [b.strip() for b in SEED.read_text(encoding="utf-8").split("\n\n")]
     return blocks[0], blocks[1], blocks[2:]
 
