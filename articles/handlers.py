@@ -74,8 +74,12 @@ register(
         context_name="artist",
         validate=lambda node: _validate_reference(node, numeric="id"),
         lookup=lambda nodes: _batched(
-            nodes, Artist.objects.with_card_data(), numeric="id", numeric_field="external_id"
+            nodes,
+            Artist.objects.only("pk", "name", "slug", "external_id"),
+            numeric="id",
+            numeric_field="external_id",
         ),
+        load=lambda pks: Artist.objects.with_card_data().in_bulk(pks),
         suggest=lambda node: _close_names(Artist, node),
     )
 )
@@ -87,8 +91,12 @@ register(
         context_name="project",
         validate=lambda node: _validate_reference(node, numeric="id"),
         lookup=lambda nodes: _batched(
-            nodes, MediaProject.objects.with_credits(), numeric="id", numeric_field="pk"
+            nodes,
+            MediaProject.objects.only("pk", "title", "slug"),
+            numeric="id",
+            numeric_field="pk",
         ),
+        load=lambda pks: MediaProject.objects.with_credits().in_bulk(pks),
         suggest=lambda node: _close_names(MediaProject, node, "title"),
     )
 )
@@ -116,6 +124,7 @@ register(
         context_name="contributor",
         validate=_validate_contributor,
         lookup=_lookup_contributors,
+        load=lambda pks: Contributor.objects.in_bulk(pks),
         suggest=lambda node: _close_names(Contributor, node),
     )
 )

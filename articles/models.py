@@ -4,7 +4,6 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-
 # Each word adds a filter; past this many the rest are ignored, which keeps the SQL bounded.
 SEARCH_MAX_WORDS = 10
 
@@ -51,14 +50,10 @@ class ArticleQuerySet(models.QuerySet):
                     pk__in=mentions.filter(artist__name__icontains=word).values("article_id")
                 )
                 | models.Q(
-                    pk__in=projects.filter(mediaproject__title__icontains=word).values(
-                        "article_id"
-                    )
+                    pk__in=projects.filter(mediaproject__title__icontains=word).values("article_id")
                 )
                 | models.Q(
-                    pk__in=related.filter(mediaproject__title__icontains=word).values(
-                        "article_id"
-                    )
+                    pk__in=related.filter(mediaproject__title__icontains=word).values("article_id")
                 )
             )
         return queryset

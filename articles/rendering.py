@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,11 @@ class TagHandler:
     name: str
     template: str
     # Resolves every tag of this name in one go: a list of objects (or None), in node order.
+    # Light objects are enough: they are used for the mention lists and link text.
     lookup: Lookup
+    # Loads what the template shows for these primary keys, in a fixed number of queries; only
+    # called for records whose rendered template is not cached yet.
+    load: Callable[[list[Any]], dict[Any, Any]]
     # Says what is wrong with a tag's attributes, before any look-up; None when nothing is.
     validate: Validate
     # Names the closest existing objects for an unresolved tag, for the editor's error message.
@@ -75,7 +80,9 @@ def resolve(nodes: Iterable[Node]) -> dict[int, Any]:
     return resolved
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+# Only ASCII whitespace separates paragraphs: a no-break space is text the editor typed on purpose.
+_ASCII_SPACE = " \t\n\r\f\v"
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n[ \t\n\r\f\v]*")
 
 ALLOWED_TAGS = {"p", "br", "a", "span", "img", "strong", "em", "small"}
 ALLOWED_ATTRIBUTES = {
@@ -102,21 +109,28 @@ def sanitize(html: str) -> str:
 
 # Control characters other than tab and newlines, Unicode noncharacters and lone surrogates
 # (which cannot be encoded as UTF-8) are never visible text; they are dropped before parsing so
-# that no page fails on them and the output is always well-formed HTML.
+# that no page fails on them and the output is always well-formed HTML. Noncharacters outside
+# the BMP are picked out by a callback: a character class listing them is twenty times slower.
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(
-        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
-    )
-    + "]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls, bar tab and newlines
+    "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"  # surrogates and BMP noncharacters
 )
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _astral_noncharacter(match: re.Match[str]) -> str:
+    return "" if ord(match.group()) & 0xFFFE == 0xFFFE else match.group()
+
+
+def drop_invisible(text: str) -> str:
+    return _ASTRAL.sub(_astral_noncharacter, _INVISIBLE.sub("", text))
 
 
 def render_body(body: str) -> SafeString:
-    nodes = parse(_INVISIBLE.sub("", body))
+    nodes = parse(drop_invisible(body))
     resolved = resolve(nodes)
     paragraphs: list[list[str]] = [[]]
-    mentions = _MentionRenderer()
+    mentions = _MentionRenderer(nodes, resolved)
     for node in nodes:
         if isinstance(node, Shortcode):
             obj = resolved[id(node)]
@@ -129,8 +143,11 @@ def render_body(body: str) -> SafeString:
         paragraphs[-1].append(_text_html(pieces[0]))
         for piece in pieces[1:]:
             paragraphs.append([_text_html(piece)])
+    mentions.save()
     html = "\n".join(
-        f"<p>{joined}</p>" for joined in ("".join(p).strip() for p in paragraphs) if joined
+        f"<p>{joined}</p>"
+        for joined in ("".join(p).strip(_ASCII_SPACE) for p in paragraphs)
+        if joined
     )
     return mark_safe(sanitize(html))
 
@@ -142,28 +159,63 @@ _ID_SLOT = "\x00mention\x00"
 
 
 class _MentionRenderer:
-    """Renders each linked record's template once per page and fills in each mention's own
-    text and id, so a body with hundreds of mentions costs a handful of template renders."""
+    """Renders each linked record's template once and fills in each mention's own text and id.
 
-    def __init__(self) -> None:
+    The rendered templates are also kept in the cache, keyed by the render generation, so a
+    card is rendered once for every article that links to the same artist, not once per body.
+    """
+
+    def __init__(self, nodes: list[Node], resolved: dict[int, Any]) -> None:
         self.count = 0
-        self.rendered: dict[tuple[str, int, bool], str] = {}
+        self.prefix = f"articles:mention:{generation()}"
+        wanted = {
+            self._key(node, resolved[id(node)])
+            for node in nodes
+            if isinstance(node, Shortcode) and resolved[id(node)] is not None
+        }
+        cached = cache.get_many([self._cache_key(key) for key in wanted]) if wanted else {}
+        self.rendered = {key: cached.get(self._cache_key(key)) for key in wanted}
+        self.missing: dict[str, str] = {}
+        self.load_missing()
+
+    @staticmethod
+    def _key(node: Shortcode, obj: Any) -> tuple[str, int, bool]:
+        return (node.name, obj.pk, node.content is None)
+
+    def _cache_key(self, key: tuple[str, int, bool]) -> str:
+        name, pk, self_closing = key
+        return f"{self.prefix}:{name}:{pk}:{int(self_closing)}"
+
+    def load_missing(self) -> None:
+        """Fetch the full records for every template not found in the cache, one batch per tag."""
+        missing: dict[str, list[Any]] = defaultdict(list)
+        for (name, pk, _), html in self.rendered.items():
+            if html is None:
+                missing[name].append(pk)
+        self.full = {name: REGISTRY[name].load(pks) for name, pks in missing.items()}
 
     def render(self, node: Shortcode, obj: Any) -> str:
         self.count += 1
-        handler = REGISTRY[node.name]
-        key = (node.name, obj.pk, node.content is None)
-        if key not in self.rendered:
+        key = self._key(node, obj)
+        html = self.rendered.get(key)
+        if html is None:
+            handler = REGISTRY[node.name]
+            obj = self.full[node.name].get(obj.pk, obj)
             context = {
                 handler.context_name: obj,
                 "text": None if node.content is None else _TEXT_SLOT,
                 "mention_id": _ID_SLOT,
             }
-            self.rendered[key] = render_to_string(handler.template, context).strip()
-        html = self.rendered[key].replace(_ID_SLOT, f"mention-{self.count}")
+            html = self.rendered[key] = render_to_string(handler.template, context).strip()
+            self.missing[self._cache_key(key)] = html
+        html = html.replace(_ID_SLOT, f"mention-{self.count}")
         if node.content is not None:
             html = html.replace(_TEXT_SLOT, escape(node.content))
         return html
+
+    def save(self) -> None:
+        if self.missing:
+            cache.set_many(self.missing, CACHE_SECONDS)
 
 
 def _text_html(text: str) -> str:
@@ -171,22 +223,24 @@ def _text_html(text: str) -> str:
 
 
 GENERATION_KEY = "articles:render-generation"
+CACHE_SECONDS = 60 * 60 * 24 * 7
+
+
+def generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 0, None)
 
 
 def bump_generation() -> None:
     """Invalidate every cached body: the people and projects they link to have changed."""
-    import time
-
     cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
 def cached_body_html(body: str) -> SafeString:
     """The body's HTML, rendered once per body text and per change to linked records."""
-    generation = cache.get_or_set(GENERATION_KEY, 0, None)
     digest = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    key = f"articles:body:{generation}:{digest}"
+    key = f"articles:body:{generation()}:{digest}"
     html = cache.get(key)
     if html is None:
         html = str(render_body(body))
-        cache.set(key, html, 60 * 60 * 24 * 7)
+        cache.set(key, html, CACHE_SECONDS)
     return mark_safe(html)

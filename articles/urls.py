@@ -1,11 +1,20 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    # Tag slugs may be Unicode ("beyoncé"), which the slug converter would refuse.
+    re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagView.as_view(), name="tag"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/latest/", feeds.LatestArticlesFeed(), name="rss"),
+    path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
+    path("feeds/artists/<slug:slug>/", feeds.ArtistFeed(), name="artist-rss"),
+    path("feeds/artists/<slug:slug>/atom/", feeds.ArtistAtomFeed(), name="artist-atom"),
+    re_path(r"^feeds/tags/(?P<slug>[-\w]+)/$", feeds.TagFeed(), name="tag-rss"),
+    re_path(r"^feeds/tags/(?P<slug>[-\w]+)/atom/$", feeds.TagAtomFeed(), name="tag-atom"),
     path("news/<path:path>", views.legacy_redirect, name="legacy"),
 ]

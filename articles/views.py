@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
@@ -6,8 +6,14 @@ from django.views.generic import DetailView, ListView
 from people.models import Artist
 from projects.models import MediaProject
 
-from .models import Article
+from . import rendering
+from .models import SEARCH_MAX_WORDS, Article
 from .rendering import cached_body_html
+from .shortcodes import Shortcode
+
+RELATED_ARTICLES = 4
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_NAMES = 5
 
 
 class HomeView(ListView):
@@ -17,6 +23,59 @@ class HomeView(ListView):
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+
+class SubjectArticlesView(ListView):
+    """A page about one thing (an artist, a contributor, a tag, a project) above the published
+    articles about it, paginated. Subclasses say how to find the thing and its articles."""
+
+    context_object_name = "articles"
+    paginate_by = 10
+    subject_context_name = "subject"
+
+    def get(self, request, *args, **kwargs):
+        self.subject = get_object_or_404(self.get_subject_queryset(), slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_subject_queryset(self):
+        raise NotImplementedError
+
+    def get_articles(self, published):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.get_articles(Article.objects.published()).for_listing()
+
+    def get_context_data(self, **kwargs):
+        kwargs[self.subject_context_name] = self.subject
+        return super().get_context_data(**kwargs)
+
+
+class TagView(SubjectArticlesView):
+    template_name = "articles/tag_detail.html"
+    subject_context_name = "tag"
+
+    def get_subject_queryset(self):
+        return Article.objects.published().tags_in_use()
+
+    def get_articles(self, published):
+        return published.filter(tags=self.subject)
+
+
+def in_order_of_mention(body, artists):
+    """`artists` in the order the body first links to them; any the body no longer names last."""
+    by_ref = {}
+    for artist in artists:
+        by_ref[("id", str(artist.external_id))] = artist
+        by_ref[("slug", artist.slug)] = artist
+    ordered = []
+    for node in rendering.parse(body):
+        if isinstance(node, Shortcode) and node.name == "artist":
+            for attr in ("id", "slug"):
+                artist = by_ref.get((attr, str(node.attrs.get(attr, "")).strip()))
+                if artist is not None and artist not in ordered:
+                    ordered.append(artist)
+    return ordered + [artist for artist in artists if artist not in ordered]
 
 
 class ArticleDetailView(DetailView):
@@ -29,7 +88,9 @@ class ArticleDetailView(DetailView):
             queryset = queryset.published()
         return queryset.for_listing().prefetch_related(
             "tags",
-            Prefetch("artists", queryset=Artist.objects.with_card_data()),
+            Prefetch(
+                "artists", queryset=Artist.objects.with_card_data().prefetch_related("disciplines")
+            ),
             Prefetch("related_projects", queryset=MediaProject.objects.with_credits()),
         )
 
@@ -38,8 +99,13 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["body_html"] = cached_body_html(self.object.body)
-        context["is_preview"] = not self.object.is_published
+        article = self.object
+        context["body_html"] = cached_body_html(article.body)
+        context["is_preview"] = not article.is_published
+        context["mentioned_artists"] = in_order_of_mention(article.body, article.artists.all())
+        context["related_articles"] = (
+            Article.objects.published().related_to(article).for_listing()[:RELATED_ARTICLES]
+        )
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -47,6 +113,49 @@ class ArticleDetailView(DetailView):
         if context["is_preview"]:
             add_never_cache_headers(response)
         return response
+
+
+def _names_matching(queryset, field, query):
+    words = query.split()[:SEARCH_MAX_WORDS]
+    return queryset.filter(*[Q(**{f"{field}__icontains": word}) for word in words])
+
+
+class SearchView(ListView):
+    template_name = "articles/article_search.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        # Control characters never help a search, and PostgreSQL refuses NUL in a string.
+        raw = "".join(ch if ch.isprintable() else " " for ch in request.GET.get("q", ""))
+        query = " ".join(raw.split())
+        self.was_shortened = len(query) > SEARCH_MAX_LENGTH
+        self.query = query[:SEARCH_MAX_LENGTH].strip()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.query:
+            return Article.objects.none()
+        return Article.objects.published().search(self.query).for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            query=self.query,
+            was_shortened=self.was_shortened,
+            max_length=SEARCH_MAX_LENGTH,
+            artists=[],
+            projects=[],
+        )
+        # Names only on the first page: later pages are for paging through stories.
+        if self.query and context["page_obj"].number == 1:
+            context["artists"] = _names_matching(Artist.objects.all(), "name", self.query)[
+                :SEARCH_MAX_NAMES
+            ]
+            context["projects"] = _names_matching(MediaProject.objects.all(), "title", self.query)[
+                :SEARCH_MAX_NAMES
+            ]
+        return context
 
 
 def legacy_redirect(request, path):

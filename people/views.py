@@ -1,41 +1,74 @@
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView
 
-from articles.models import Article
+from articles.views import SubjectArticlesView
+from projects.models import MediaProject
 
 from . import images
 from .models import Artist, Contributor
 
+KIND_HEADINGS = {
+    MediaProject.Kind.ALBUM: "Albums",
+    MediaProject.Kind.EP: "EPs",
+    MediaProject.Kind.SONG: "Songs",
+    MediaProject.Kind.MUSIC_VIDEO: "Music videos",
+    MediaProject.Kind.SHORT_FILM: "Short films",
+    MediaProject.Kind.FEATURE_FILM: "Feature films",
+    MediaProject.Kind.DOCUMENTARY: "Documentaries",
+    MediaProject.Kind.TOUR: "Tours",
+}
 
-class ArtistDetailView(DetailView):
+
+def projects_by_kind(credits):
+    """[(heading, [(project, [role labels]), …]), …]: one entry per project with all the artist's
+    roles on it, grouped by kind in the order kinds are declared, keeping the credits' order."""
+    groups = {kind: {} for kind in MediaProject.Kind}
+    for credit in credits:
+        roles = groups.setdefault(credit.project.kind, {}).setdefault(credit.project, [])
+        roles.append(credit.get_role_display())
+    return [
+        (KIND_HEADINGS.get(kind, kind), list(projects.items()))
+        for kind, projects in groups.items()
+        if projects
+    ]
+
+
+class ArtistDetailView(SubjectArticlesView):
     template_name = "people/artist_detail.html"
-    context_object_name = "artist"
+    subject_context_name = "artist"
 
-    def get_queryset(self):
-        return Artist.objects.prefetch_related("disciplines", "tags")
+    def get_subject_queryset(self):
+        return Artist.objects.prefetch_related("disciplines")
+
+    def get_articles(self, published):
+        return published.mentioning(self.subject)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        artist = self.object
-        context["credits"] = artist.credits.select_related("project").order_by(
-            "-project__release_year", "project__title", "order"
+        # Undated projects are the announced and upcoming ones, so they lead.
+        credits = self.subject.credits.select_related("project").order_by(
+            F("project__release_year").desc(nulls_first=True),
+            F("project__release_date").desc(nulls_last=True),
+            "project__title",
+            "order",
+            "pk",
         )
-        context["articles"] = Article.objects.published().mentioning(artist).for_listing()
+        context["project_groups"] = projects_by_kind(credits)
         return context
 
 
-class ContributorDetailView(DetailView):
+class ContributorDetailView(SubjectArticlesView):
     template_name = "people/contributor_detail.html"
-    context_object_name = "contributor"
-    model = Contributor
+    subject_context_name = "contributor"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["articles"] = Article.objects.published().by_contributor(self.object).for_listing()
-        return context
+    def get_subject_queryset(self):
+        return Contributor.objects.all()
+
+    def get_articles(self, published):
+        return published.by_contributor(self.subject)
 
 
 @require_GET

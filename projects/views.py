@@ -1,27 +1,30 @@
-from django.db.models import Q
-from django.views.generic import DetailView
+from django.db.models import Prefetch, Q
 
-from articles.models import Article
+from articles.views import SubjectArticlesView
 
-from .models import MediaProject
+from .models import MediaProject, ProjectRelation
 
 
-class MediaProjectDetailView(DetailView):
+class MediaProjectDetailView(SubjectArticlesView):
     template_name = "projects/mediaproject_detail.html"
-    context_object_name = "project"
+    subject_context_name = "project"
 
-    def get_queryset(self):
+    def get_subject_queryset(self):
         return MediaProject.objects.with_credits().prefetch_related(
-            "outgoing_relations__target", "incoming_relations__source"
+            Prefetch(
+                "outgoing_relations",
+                queryset=ProjectRelation.objects.select_related("target").order_by(
+                    "relation", "target__title"
+                ),
+            ),
+            Prefetch(
+                "incoming_relations",
+                queryset=ProjectRelation.objects.select_related("source").order_by(
+                    "relation", "position", "source__title"
+                ),
+            ),
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        project = self.object
-        context["articles"] = (
-            Article.objects.published()
-            .filter(Q(related_projects=project) | Q(projects=project))
-            .distinct()
-            .for_listing()
-        )
-        return context
+    def get_articles(self, published):
+        project = self.subject
+        return published.filter(Q(related_projects=project) | Q(projects=project)).distinct()

@@ -64,12 +64,17 @@ def test_each_tag_type_is_looked_up_in_one_query(django_assert_num_queries):
         + [f'[project slug="{p.slug}" /]' for p in projects]
         + [f'[contributor slug="{w.slug}" /]' for w in writers]
     )
-    # artists + their credits, projects + their credits, contributors.
-    with django_assert_num_queries(5):
+    # Per tag: one look-up, then the card data for cards not rendered before
+    # (artists + credits, projects + credits, contributors).
+    with django_assert_num_queries(8):
         html = render_body(body)
     assert html.count("artist-link") == 10
     assert html.count("project-link") == 10
     assert html.count("contributor-link") == 10
+    # Another body linking to the same records reuses their rendered cards.
+    with django_assert_num_queries(3):
+        again = render_body("Again: " + body)
+    assert again.count("artist-link") == 10
 
 
 def test_enclosed_content_is_plain_text_and_not_processed_again():

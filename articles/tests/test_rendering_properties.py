@@ -5,7 +5,7 @@ import re
 
 import html5lib
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from articles import rendering
@@ -86,7 +86,7 @@ def linked(db):
 def expected_text(body):
     """The body's visible text: text outside tags, the enclosed text (or the linked
     record's name for a self-closing tag that resolves), nothing of the tag syntax."""
-    body = rendering._INVISIBLE.sub("", body)
+    body = rendering.drop_invisible(body)
     nodes = rendering.parse(body)
     resolved = rendering.resolve(nodes)
     parts = []
@@ -149,6 +149,7 @@ def check(body):
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(body=bodies)
+@example(body='[artist id="1"]\n\n\xa0[artist id="1"]')  # a no-break space opening a paragraph
 def test_any_body_renders_safely_with_its_text(linked, body):
     check(body)
 

@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+
+from people.models import Artist
+
+from .models import Article
+
+FEED_LENGTH = 20
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME}: latest news"
+
+    def description(self, obj=None):
+        return f"The latest stories from {settings.SITE_NAME}."
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return reverse("articles:home")
+
+    def get_articles(self, published, obj):
+        return published
+
+    def items(self, obj=None):
+        articles = self.get_articles(Article.objects.published(), obj)
+        return articles.for_listing().prefetch_related("tags")[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        # Feed readers treat the description as HTML; the dek is plain text.
+        return escape(item.dek)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.published_at)
+
+    def item_author_name(self, item):
+        return ", ".join(byline.contributor.name for byline in item.bylines.all()) or None
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+
+
+class ArtistFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Artist, slug=slug)
+
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME}: {obj.name}"
+
+    def description(self, obj=None):
+        return f"Stories from {settings.SITE_NAME} that mention {obj.name}."
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def get_articles(self, published, obj):
+        return published.mentioning(obj)
+
+
+class ArtistAtomFeed(ArtistFeed):
+    feed_type = Atom1Feed
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Article.objects.published().tags_in_use(), slug=slug)
+
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME}: {obj.name}"
+
+    def description(self, obj=None):
+        return f"Stories from {settings.SITE_NAME} tagged {obj.name}."
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return reverse("articles:tag", kwargs={"slug": obj.slug})
+
+    def get_articles(self, published, obj):
+        return published.filter(tags=obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed

@@ -1,0 +1,227 @@
+"""Page metadata for search engines and sharing: canonical and absolute URLs, share images,
+JSON-LD structured data, and the page numbers a pagination bar shows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+SHARE_IMAGE_SIZE = 320
+DEFAULT_SHARE_IMAGE = "img/share-default.png"
+
+# Until artists have a field saying so, a band is an artist filed under one of these disciplines.
+GROUP_DISCIPLINES = frozenset({"band", "group", "duo", "music-group"})
+
+# The same escapes as Django's json_script: inside <script> no "<", ">" or "&" survives, so a
+# name like "</script><script>" stays data.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data: dict[str, Any]) -> SafeString:
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` without the keys whose value is empty, which schema.org validators flag."""
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """This page's address without its query string, except a page number past the first."""
+    request = context["request"]
+    url = request.build_absolute_uri(request.path)
+    page_obj = context.get("page_obj")
+    if page_obj is not None and page_obj.number > 1:
+        url += f"?page={page_obj.number}"
+    return url
+
+
+def artist_photo_path(artist) -> str:
+    return reverse("people:photo", args=["artists", artist.slug, SHARE_IMAGE_SIZE])
+
+
+@register.simple_tag(takes_context=True)
+def share_image_url(context, artist=None) -> str:
+    """An absolute image URL for link previews: the artist's photo, else the site's image."""
+    path = artist_photo_path(artist) if artist else static(DEFAULT_SHARE_IMAGE)
+    return absolute_url(context, path)
+
+
+@register.simple_tag
+def elided_pages(page_obj):
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+def _artist_type(artist) -> str:
+    slugs = {discipline.slug for discipline in artist.disciplines.all()}
+    return "MusicGroup" if slugs & GROUP_DISCIPLINES else "Person"
+
+
+def _artist_entity(context, artist) -> dict[str, Any]:
+    return _compact(
+        {
+            "@type": _artist_type(artist),
+            "name": artist.name,
+            "url": absolute_url(context, artist.get_absolute_url()),
+            "sameAs": artist.same_as,
+        }
+    )
+
+
+def _publisher(context) -> dict[str, Any]:
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": absolute_url(context, reverse("articles:home")),
+        "logo": {"@type": "ImageObject", "url": share_image_url(context)},
+    }
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article, artists) -> SafeString:
+    """NewsArticle data; `artists` are those the body mentions, in prefetched order."""
+    artists = list(artists)
+    published = article.published_at
+    modified = article.updated_at if article.was_updated else published
+    return json_ld_script(
+        _compact(
+            {
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": article.headline,
+                "description": article.dek,
+                "url": canonical_url(context),
+                "mainEntityOfPage": canonical_url(context),
+                "datePublished": published,
+                "dateModified": modified,
+                "image": [share_image_url(context, artists[0] if artists else None)],
+                "author": [
+                    {
+                        "@type": "Person",
+                        "name": byline.contributor.name,
+                        "url": absolute_url(context, byline.contributor.get_absolute_url()),
+                    }
+                    for byline in article.bylines.all()
+                ],
+                "publisher": _publisher(context),
+                "keywords": [tag.name for tag in article.tags.all()],
+                "mentions": [_artist_entity(context, artist) for artist in artists],
+            }
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def artist_json_ld(context, artist) -> SafeString:
+    kind = _artist_type(artist)
+    data = {
+        "@context": "https://schema.org",
+        **_artist_entity(context, artist),
+        "description": artist.summary,
+        "image": share_image_url(context, artist),
+    }
+    disciplines = [discipline.name for discipline in artist.disciplines.all()]
+    if kind == "Person":
+        data["jobTitle"] = disciplines
+    else:
+        data["genre"] = disciplines
+    return json_ld_script(_compact(data))
+
+
+PROJECT_TYPES = {
+    "album": "MusicAlbum",
+    "ep": "MusicAlbum",
+    "song": "MusicRecording",
+    "short_film": "Movie",
+    "feature_film": "Movie",
+    "documentary": "Movie",
+}
+
+
+_CREATOR_ROLES = {
+    "director",
+    "performer",
+    "starring",
+    "writer",
+    "songwriter",
+    "composer",
+    "featured",
+}
+
+
+def _people(context, credits, roles) -> list[dict[str, Any]]:
+    return [
+        {
+            "@type": "Person",
+            "name": credit.artist.name,
+            "url": absolute_url(context, credit.artist.get_absolute_url()),
+        }
+        for credit in credits
+        if credit.role in roles
+    ]
+
+
+def _work(context, project) -> dict[str, Any]:
+    return {
+        "@type": PROJECT_TYPES.get(project.kind, "CreativeWork"),
+        "name": project.title,
+        "url": absolute_url(context, project.get_absolute_url()),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def project_json_ld(context, project) -> SafeString:
+    """The schema.org type that fits the project's kind, with its credits and relations;
+    reads the credits and relations the view prefetched."""
+    credits = list(project.credits.all())
+    performers = _people(context, credits, {"performer", "featured"})
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        **_work(context, project),
+        "description": project.synopsis,
+        "datePublished": project.release_date or str(project.release_year or ""),
+        "producer": _people(context, credits, {"producer", "executive_producer"}),
+    }
+    if project.running_time_min and not project.running_time_max:
+        data["duration"] = f"PT{project.running_time_min}M"
+    kind = data["@type"]
+    if kind == "Movie":
+        data["director"] = _people(context, credits, {"director"})
+        data["actor"] = _people(context, credits, {"starring", "performer"})
+        if project.label:
+            data["productionCompany"] = {"@type": "Organization", "name": project.label}
+        if project.shoot_location:
+            data["locationCreated"] = {"@type": "Place", "name": project.shoot_location}
+    elif kind == "MusicAlbum":
+        data["byArtist"] = performers
+        data["albumReleaseType"] = "EPRelease" if project.kind == "ep" else "AlbumRelease"
+        tracks = [r for r in project.incoming_relations.all() if r.relation == "track_on"]
+        data["numTracks"] = len(tracks) or None
+        data["track"] = [_work(context, relation.source) for relation in tracks]
+        if project.label:
+            data["recordLabel"] = {"@type": "Organization", "name": project.label}
+    elif kind == "MusicRecording":
+        data["byArtist"] = performers
+        albums = [r.target for r in project.outgoing_relations.all() if r.relation == "track_on"]
+        if albums:
+            data["inAlbum"] = _work(context, albums[0])
+    else:
+        data["creator"] = _people(context, credits, _CREATOR_ROLES)
+    return json_ld_script(_compact(data))

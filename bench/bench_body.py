@@ -1,0 +1,176 @@
+"""Article body benchmark: parse and render a 10,000-word body with 200 artist shortcodes.
+
+Run with `make bench`. Everything is measured in one process, pinned to one core, side by side
+with the `shortcodes` package from PyPI parsing and rendering the same body, so the figures are
+comparable whatever the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import timeit
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+os.environ["DATABASE_URL"] = "sqlite://:memory:"
+os.environ["CACHE_URL"] = "locmemcache://bench"
+
+WORDS = 10_000
+TAGS = 200
+TARGET_MS = 20.0
+TARGET_RATIO = 3.0
+
+PROSE = (
+    "The last time Spike Jonze and West collaborated, 'Ye ended up bound, gagged, stuffed in a "
+    "trunk and on the receiving end of some serious shovel-related violence. This time, who "
+    "knows what will happen? Well, we've got some details about the short film & the song."
+).split()
+
+
+def build_body(external_ids: list[int]) -> str:
+    """WORDS words of prose in paragraphs of ~100 words, with the tags spread evenly."""
+    words = []
+    every = WORDS // len(external_ids)
+    for i in range(WORDS):
+        if i % every == 0 and i // every < len(external_ids):
+            external_id = external_ids[i // every]
+            words.append(f'[artist id="{external_id}"]Artist {external_id}[/artist]')
+            words.append(PROSE[i % len(PROSE)])
+        else:
+            words.append(PROSE[i % len(PROSE)])
+        if i % 100 == 99:
+            words.append("\n\n")
+    return " ".join(words)
+
+
+def best_and_median(func, *, number: int, repeat: int) -> tuple[float, float]:
+    times = [t / number * 1000 for t in timeit.repeat(func, number=number, repeat=repeat)]
+    return min(times), statistics.median(times)
+
+
+def main() -> int:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+    from django.utils.html import format_html
+
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0)
+
+    import shortcodes as pypi_shortcodes
+
+    from articles import rendering
+    from articles import shortcodes as ours
+    from people.models import Artist
+    from projects.models import Credit, MediaProject
+
+    album = MediaProject.objects.create(title="808s & Heartbreak", slug="808s", kind="album")
+    artists = Artist.objects.bulk_create(
+        Artist(name=f"Artist {n}", slug=f"artist-{n}", external_id=n, summary="A musician.")
+        for n in range(1000, 1000 + TAGS)
+    )
+    Credit.objects.bulk_create(
+        Credit(project=album, artist=a, role="performer", is_known_for=True) for a in artists
+    )
+    body = build_body([a.external_id for a in artists])
+    assert body.count("[artist ") == TAGS, body.count("[artist ")
+
+    # The same job for both parsers: find every [artist] tag and turn it into an escaped link.
+    def link(external_id, text):
+        return format_html('<a href="/artists/{}/">{}</a>', external_id, text)
+
+    def ours_parse_and_link():
+        out = []
+        for node in ours.parse(body, ("artist",)):
+            if isinstance(node, ours.Shortcode):
+                out.append(link(node.attrs.get("id", ""), node.content or ""))
+            else:
+                out.append(node.text)
+        return "".join(out)
+
+    def pypi_artist(pargs, kwargs, context, content):
+        return link(kwargs.get("id", ""), content)
+
+    pypi_parser = pypi_shortcodes.Parser(start="[", end="]", ignore_unknown=True)
+    pypi_parser.register(pypi_artist, "artist", "/artist")
+
+    def pypi_parse_and_link():
+        return pypi_parser.parse(body)
+
+    assert ours_parse_and_link().count("<a href") == pypi_parse_and_link().count("<a href") == TAGS
+
+    def full_render():
+        # A new render generation: no card is cached, as after an artist was edited.
+        rendering.bump_generation()
+        return rendering.render_body(body)
+
+    def warm_cards_render():
+        # A body never rendered before whose artists' cards other articles already rendered.
+        return rendering.render_body(body)
+
+    few_artists_body = build_body([a.external_id for a in artists[:20]] * (TAGS // 20))
+
+    def few_artists_render():
+        rendering.bump_generation()
+        return rendering.render_body(few_artists_body)
+
+    def cached_page_view():
+        return rendering.cached_body_html(body)
+
+    assert str(full_render()).count('class="artist-link"') == TAGS
+    assert str(few_artists_render()).count('class="artist-link"') == TAGS
+    cached_page_view()
+
+    rows = [
+        ("ours: parse only", lambda: ours.parse(body, ("artist",)), 50),
+        ("ours: parse + link", ours_parse_and_link, 50),
+        ("shortcodes 5.4.0: parse + link", pypi_parse_and_link, 20),
+        ("ours: full render, 200 artists, cold cards", full_render, 10),
+        ("ours: full render, 20 artists x 10, cold cards", few_artists_render, 10),
+        ("ours: full render, 200 artists, warm cards", warm_cards_render, 20),
+        ("ours: cached body (a page view)", cached_page_view, 200),
+    ]
+    results = {}
+    print(f"Body: {len(body.split())} words, {TAGS} [artist] shortcodes, {len(body):,} chars")
+    print(f"Python {platform.python_version()} on {platform.machine()}, pinned to one core")
+    print()
+    print(f"{'':48} {'best ms':>9} {'median ms':>10}")
+    for label, func, number in rows:
+        best, median = best_and_median(func, number=number, repeat=7)
+        results[label] = median
+        print(f"{label:48} {best:9.2f} {median:10.2f}")
+    print()
+
+    ratio = results["shortcodes 5.4.0: parse + link"] / results["ours: parse + link"]
+    full = results["ours: full render, 200 artists, warm cards"]
+    cold = results["ours: full render, 200 artists, cold cards"]
+    ok_ratio = ratio >= TARGET_RATIO
+    ok_full = full < TARGET_MS
+    print(
+        f"parse + link vs shortcodes 5.4.0: {ratio:.1f}x faster "
+        f"(target >= {TARGET_RATIO:.0f}x): {'met' if ok_ratio else 'MISSED'}"
+    )
+    print(
+        f"full parse + render, cards cached: {full:.2f} ms (target < {TARGET_MS:.0f} ms): "
+        f"{'met' if ok_full else 'MISSED'}"
+    )
+    print(
+        f"full parse + render, 200 cards rendered from scratch: {cold:.2f} ms "
+        "(once per artist per change, shared by every article)"
+    )
+    return 0 if ok_ratio and ok_full else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
