@@ -235,10 +235,30 @@ def bump_generation() -> None:
     cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
+def _digest(body: str) -> str:
+    return hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def cached_references(body: str) -> list[tuple[str, str, str]]:
+    """(tag, attribute, value) of every registered tag in the body, in order, parsed once per
+    body text: the order readers meet the people and projects it links to."""
+    key = f"articles:refs:{_digest(body)}"
+    refs = cache.get(key)
+    if refs is None:
+        refs = [
+            (node.name, attr, str(node.attrs[attr]).strip())
+            for node in parse(drop_invisible(body))
+            if isinstance(node, Shortcode)
+            for attr in ("id", "slug")
+            if attr in node.attrs
+        ]
+        cache.set(key, refs, CACHE_SECONDS)
+    return refs
+
+
 def cached_body_html(body: str) -> SafeString:
     """The body's HTML, rendered once per body text and per change to linked records."""
-    digest = hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    key = f"articles:body:{generation()}:{digest}"
+    key = f"articles:body:{generation()}:{_digest(body)}"
     html = cache.get(key)
     if html is None:
         html = str(render_body(body))

@@ -9,7 +9,6 @@ from projects.models import MediaProject
 from . import rendering
 from .models import SEARCH_MAX_WORDS, Article
 from .rendering import cached_body_html
-from .shortcodes import Shortcode
 
 RELATED_ARTICLES = 4
 SEARCH_MAX_LENGTH = 200
@@ -69,12 +68,10 @@ def in_order_of_mention(body, artists):
         by_ref[("id", str(artist.external_id))] = artist
         by_ref[("slug", artist.slug)] = artist
     ordered = []
-    for node in rendering.parse(body):
-        if isinstance(node, Shortcode) and node.name == "artist":
-            for attr in ("id", "slug"):
-                artist = by_ref.get((attr, str(node.attrs.get(attr, "")).strip()))
-                if artist is not None and artist not in ordered:
-                    ordered.append(artist)
+    for tag, attr, value in rendering.cached_references(body):
+        artist = by_ref.get((attr, value)) if tag == "artist" else None
+        if artist is not None and artist not in ordered:
+            ordered.append(artist)
     return ordered + [artist for artist in artists if artist not in ordered]
 
 

@@ -17,7 +17,7 @@ class DisciplineAdmin(admin.ModelAdmin):
 
 @admin.register(Contributor)
 class ContributorAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "user", "article_count"]
+    list_display = ["name", "role", "is_organization", "user", "article_count"]
     list_select_related = ["user"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
@@ -34,14 +34,27 @@ class ContributorAdmin(admin.ModelAdmin):
 @admin.register(Artist)
 class ArtistAdmin(admin.ModelAdmin):
     list_display = ["name", "external_id", "discipline_list", "has_photo", "mention_count"]
-    list_filter = ["disciplines", "tags"]
+    list_filter = ["is_group", "disciplines", "tags"]
     search_fields = ["name", "slug", "=external_id", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["disciplines"]
     readonly_fields = ["profile_link"]
     actions = ["merge_artists"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "external_id", "disciplines", "summary", "bio"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "external_id",
+                    "is_group",
+                    "disciplines",
+                    "summary",
+                    "bio",
+                ]
+            },
+        ),
         ("Photo", {"fields": ["photo", "photo_alt"]}),
         ("Links", {"fields": ["website", "musicbrainz_id", "wikidata_id", "profile_link"]}),
         ("Tags", {"fields": ["tags"]}),

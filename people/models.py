@@ -12,6 +12,11 @@ class Contributor(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     role = models.CharField(max_length=100, blank=True, help_text="For example: Staff writer.")
+    is_organization = models.BooleanField(
+        "desk or publication",
+        default=False,
+        help_text="Tick for a byline that is not one person, such as a news desk.",
+    )
     bio = models.TextField(blank=True)
     photo = models.ImageField(
         upload_to="people/contributors/%Y/%m/", blank=True, validators=[validate_image_upload]
@@ -91,6 +96,9 @@ class Artist(models.Model):
         null=True,
         blank=True,
         help_text='The id from the artist database that shortcodes use: [artist id="1230523"].',
+    )
+    is_group = models.BooleanField(
+        "band or group", default=False, help_text="Tick for a band, duo or other group."
     )
     disciplines = models.ManyToManyField(Discipline, blank=True, related_name="artists")
     summary = models.CharField(

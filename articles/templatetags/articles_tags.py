@@ -19,9 +19,6 @@ register = template.Library()
 SHARE_IMAGE_SIZE = 320
 DEFAULT_SHARE_IMAGE = "img/share-default.png"
 
-# Until artists have a field saying so, a band is an artist filed under one of these disciplines.
-GROUP_DISCIPLINES = frozenset({"band", "group", "duo", "music-group"})
-
 # The same escapes as Django's json_script: inside <script> no "<", ">" or "&" survives, so a
 # name like "</script><script>" stays data.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -70,8 +67,7 @@ def elided_pages(page_obj):
 
 
 def _artist_type(artist) -> str:
-    slugs = {discipline.slug for discipline in artist.disciplines.all()}
-    return "MusicGroup" if slugs & GROUP_DISCIPLINES else "Person"
+    return "MusicGroup" if artist.is_group else "Person"
 
 
 def _artist_entity(context, artist) -> dict[str, Any]:
@@ -114,7 +110,7 @@ def article_json_ld(context, article, artists) -> SafeString:
                 "image": [share_image_url(context, artists[0] if artists else None)],
                 "author": [
                     {
-                        "@type": "Person",
+                        "@type": "Organization" if byline.contributor.is_organization else "Person",
                         "name": byline.contributor.name,
                         "url": absolute_url(context, byline.contributor.get_absolute_url()),
                     }

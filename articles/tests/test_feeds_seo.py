@@ -323,6 +323,13 @@ def test_article_json_ld_is_a_news_article_with_authors_publisher_and_mentions(c
     ]
 
 
+def test_a_desk_byline_is_an_organization_author(client):
+    desk = make_contributor(name="MTV News", slug="mtv-news", is_organization=True)
+    article = make_article(contributors=[desk])
+    data = json_ld(get_ok(client, article.get_absolute_url()).content.decode())
+    assert data["author"][0]["@type"] == "Organization"
+
+
 def test_article_not_updated_has_date_modified_equal_to_published(client):
     article = make_article(published_at=timezone.now())
     data = json_ld(get_ok(client, article.get_absolute_url()).content.decode())
@@ -362,10 +369,8 @@ def test_artist_json_ld_is_a_person_with_same_as_links(client):
     assert data["sameAs"] == ["https://www.wikidata.org/wiki/Q42", "https://jane.example/"]
 
 
-def test_artist_filed_as_a_band_is_a_music_group_without_empty_same_as(client):
-    band = Discipline.objects.create(name="Band", slug="band")
-    artist = make_artist(slug="the-group")
-    artist.disciplines.add(band)
+def test_a_group_is_a_music_group_without_empty_same_as(client):
+    make_artist(slug="the-group", is_group=True)
     data = json_ld(get_ok(client, "/artists/the-group/").content.decode())
     assert data["@type"] == "MusicGroup"
     assert "sameAs" not in data

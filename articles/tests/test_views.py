@@ -116,6 +116,17 @@ def test_cached_body_is_not_parsed_again(client, django_assert_num_queries):
         page(client, article)
 
 
+def test_a_cached_page_view_does_not_parse_the_body(client, monkeypatch):
+    article = make_article(body=_body_with_artists(3))
+    first = page(client, article).content
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the body was parsed again")
+
+    monkeypatch.setattr("articles.rendering.shortcodes.parse", refuse)
+    assert page(client, article).content == first
+
+
 def test_artist_change_refreshes_cached_cards(client):
     artist = make_artist(name="Old Name")
     article = make_article(body=f'[artist id="{artist.external_id}" /]')
