@@ -432,3 +432,12 @@ def test_every_image_has_alt_text_and_every_field_a_label(client, seeded, url):
         assert field.get("id") in labelled
     ids = [el.get("id") for el in tree.iter() if el.get("id")]
     assert len(ids) == len(set(ids)), "duplicate ids"
+
+
+def test_pages_name_a_favicon_the_site_serves(client):
+    html = client.get("/").content.decode()
+    match = re.search(r'<link rel="icon" type="image/png" href="([^"]+)">', html)
+    assert match
+    response = client.get(match.group(1))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
