@@ -34,7 +34,7 @@ migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(BIN)/python manage.py loaddata seed_story
+	$(BIN)/python manage.py seed
 
 run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -46,6 +46,7 @@ lint: setup
 
 test: setup axe
 	$(BIN)/ruff check .
+	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 

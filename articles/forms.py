@@ -45,8 +45,12 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         started_from = self.cleaned_data.get("edited_version")
         if self.instance.pk and started_from:
+            # Admin saves run in a transaction: the row lock taken here is held until this save
+            # commits, so a second editor saving at the same moment waits and then sees the
+            # newer version instead of overwriting it.
             current = (
-                Article.objects.filter(pk=self.instance.pk)
+                Article.objects.select_for_update()
+                .filter(pk=self.instance.pk)
                 .values_list("updated_at", flat=True)
                 .first()
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -15,7 +15,8 @@ from projects.models import MediaProject
 from .rendering import TagHandler, register
 from .shortcodes import Shortcode
 
-_DIGITS = re.compile(r"^\d{1,18}$")
+# ASCII digits only, as the shortcode contract says: "\d" would also accept other scripts' digits.
+_DIGITS = re.compile(r"[0-9]{1,18}")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
 
@@ -35,7 +36,7 @@ def _validate_reference(node: Shortcode, *, numeric: str) -> str | None:
         return f"[{node.name}] needs an {numeric} or slug attribute, e.g. {example}."
 
     attr, value = ref
-    if attr == numeric and not _DIGITS.match(value):
+    if attr == numeric and not _DIGITS.fullmatch(value):
         return f'[{node.name}] {attr} must be a number, not "{value}".'
     if attr == "slug" and not _SLUG.match(value):
         return f'[{node.name}] slug "{value}" is not a valid slug.'
@@ -59,12 +60,30 @@ def _batched(
     return found
 
 
-def _close_names(model, node: Shortcode, field: str = "name") -> list[str]:
-    wanted = (node.content or "").strip()
-    if not wanted:
-        return []
-    names = list(model.objects.values_list(field, flat=True))
-    return difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
+def _close_matches(model, field: str = "name") -> Callable[[Sequence[Shortcode]], list[list[str]]]:
+    """A suggester: for each unresolved tag, up to three existing names closest to what the
+    editor wrote (the enclosed text, or the slug), from one query for all the tags."""
+
+    def suggest(nodes: Sequence[Shortcode]) -> list[list[str]]:
+        if not nodes:
+            return []
+        rows = list(model.objects.values_list(field, "slug"))
+        name_of_slug = dict((slug, name) for name, slug in rows)
+        names = [name for name, _ in rows]
+        suggestions = []
+        for node in nodes:
+            found = []
+            wanted = (node.content or "").strip()
+            if wanted:
+                found = difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
+            slug = str(node.attrs.get("slug", "")).strip()
+            if not found and slug:
+                close = difflib.get_close_matches(slug, list(name_of_slug), n=3, cutoff=0.6)
+                found = [name_of_slug[match] for match in close]
+            suggestions.append(found)
+        return suggestions
+
+    return suggest
 
 
 register(
@@ -80,7 +99,7 @@ register(
             numeric_field="external_id",
         ),
         load=lambda pks: Artist.objects.with_card_data().in_bulk(pks),
-        suggest=lambda node: _close_names(Artist, node),
+        suggest=_close_matches(Artist),
     )
 )
 
@@ -97,7 +116,7 @@ register(
             numeric_field="pk",
         ),
         load=lambda pks: MediaProject.objects.with_credits().in_bulk(pks),
-        suggest=lambda node: _close_names(MediaProject, node, "title"),
+        suggest=_close_matches(MediaProject, "title"),
     )
 )
 
@@ -125,6 +144,6 @@ register(
         validate=_validate_contributor,
         lookup=_lookup_contributors,
         load=lambda pks: Contributor.objects.in_bulk(pks),
-        suggest=lambda node: _close_names(Contributor, node),
+        suggest=_close_matches(Contributor),
     )
 )

@@ -45,7 +45,7 @@ class ArticleQuerySet(models.QuerySet):
             queryset = queryset.filter(
                 models.Q(headline__icontains=word)
                 | models.Q(dek__icontains=word)
-                | models.Q(body__icontains=word)
+                | models.Q(body_text__icontains=word)
                 | models.Q(
                     pk__in=mentions.filter(artist__name__icontains=word).values("article_id")
                 )
@@ -64,7 +64,7 @@ class ArticleQuerySet(models.QuerySet):
 
         return Tag.objects.filter(
             pk__in=TaggedArticle.objects.filter(content_object__in=self).values("tag_id")
-        )
+        ).exclude(slug="")
 
     def for_listing(self):
         """What an article teaser shows: bylines and their contributors, in two extra queries."""
@@ -99,6 +99,8 @@ class Article(models.Model):
             '[contributor slug="…"]…[/contributor].'
         )
     )
+    # The body as readers read it, without shortcode syntax: what search looks in.
+    body_text = models.TextField(blank=True, editable=False, serialize=False)
     contributors = models.ManyToManyField(
         "people.Contributor", through="Byline", related_name="articles", blank=True
     )

@@ -40,8 +40,11 @@ class TagHandler:
     load: Callable[[list[Any]], dict[Any, Any]]
     # Says what is wrong with a tag's attributes, before any look-up; None when nothing is.
     validate: Validate
-    # Names the closest existing objects for an unresolved tag, for the editor's error message.
-    suggest: Callable[[Shortcode], list[str]] = field(default=lambda node: [])
+    # Names the closest existing records for each unresolved tag, for the editor's error message;
+    # one query for all of them.
+    suggest: Callable[[Sequence[Shortcode]], list[list[str]]] = field(
+        default=lambda nodes: [[] for _ in nodes]
+    )
     context_name: str = "object"
 
 
@@ -124,6 +127,11 @@ def _astral_noncharacter(match: re.Match[str]) -> str:
 
 def drop_invisible(text: str) -> str:
     return _ASTRAL.sub(_astral_noncharacter, _INVISIBLE.sub("", text))
+
+
+def plain_text(body: str) -> str:
+    """The body's text without shortcode syntax: enclosed text stays, tags go."""
+    return "".join(node.text for node in parse(drop_invisible(body)))
 
 
 def render_body(body: str) -> SafeString:

@@ -32,17 +32,21 @@ def check_body(body: str) -> list[BodyProblem]:
     nodes = rendering.parse(body)
     tags = [node for node in nodes if isinstance(node, Shortcode)]
     resolved = rendering.resolve(tags)
+    unresolved: dict[str, list[Shortcode]] = {}
     for node in tags:
         line, column = shortcodes.line_col(body, node.start)
-        handler = rendering.REGISTRY[node.name]
-        invalid = handler.validate(node)
+        invalid = rendering.REGISTRY[node.name].validate(node)
         if invalid:
             problems.append(BodyProblem(line, column, invalid, "error"))
         elif resolved[id(node)] is None:
+            unresolved.setdefault(node.name, []).append(node)
+    for name, nodes in unresolved.items():
+        suggestions = rendering.REGISTRY[name].suggest(nodes)
+        for node, names in zip(nodes, suggestions, strict=True):
+            line, column = shortcodes.line_col(body, node.start)
             message = f"{node.raw[: node.raw.find(']') + 1]} matches no {node.name}."
-            suggestions = handler.suggest(node)
-            if suggestions:
-                message += " Did you mean " + " or ".join(suggestions) + "?"
+            if names:
+                message += " Did you mean " + " or ".join(names) + "?"
             problems.append(BodyProblem(line, column, message, "error"))
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
@@ -81,31 +85,21 @@ def resync_articles_containing(tag: str, needles: list[str]) -> None:
         sync_mentions(article)
 
 
-def rewrite_artist_references(body: str, *, old_ids: set[str], old_slugs: set[str], target) -> str:
-    """The body with every [artist] tag that points at `old_ids`/`old_slugs` pointing at
-    `target` instead; everything else, enclosed text included, is kept byte for byte."""
-    if target.external_id is not None:
-        reference = f'id="{target.external_id}"'
-    else:
-        reference = f'slug="{target.slug}"'
+def rewrite_artist_references(body: str, *, source_pks: set[int], reference: str) -> str:
+    """The body with every [artist] tag that resolves to one of `source_pks` referring by
+    `reference` (such as 'id="1230523"') instead; everything else, enclosed text included,
+    is kept byte for byte."""
+    nodes = rendering.parse(body)
+    resolved = rendering.resolve(nodes)
     pieces = []
-    for node in rendering.parse(body):
-        if (
-            isinstance(node, Shortcode)
-            and node.name == "artist"
-            and (
-                str(node.attrs.get("id", "")).strip() in old_ids
-                or str(node.attrs.get("slug", "")).strip() in old_slugs
-            )
-        ):
-            closing = f"[/{node.name}]"
+    for node in nodes:
+        obj = resolved.get(id(node))
+        if isinstance(node, Shortcode) and node.name == "artist" and obj and obj.pk in source_pks:
             if node.content is None:
-                tail = ""
-                opening_end = " /]" if node.explicit_self_closing else "]"
+                end = " /]" if node.explicit_self_closing else "]"
+                pieces.append(f"[{node.name} {reference}{end}")
             else:
-                tail = node.content + closing
-                opening_end = "]"
-            pieces.append(f"[{node.name} {reference}{opening_end}{tail}")
+                pieces.append(f"[{node.name} {reference}]{node.content}[/{node.name}]")
         else:
             pieces.append(node.raw)
     return "".join(pieces)
@@ -114,7 +108,9 @@ def rewrite_artist_references(body: str, *, old_ids: set[str], old_slugs: set[st
 @transaction.atomic
 def merge_artists(*, sources, target) -> int:
     """Fold `sources` into `target`: rewrite the shortcodes that name them, move their credits,
-    tags and disciplines, then delete them. Returns the number of articles rewritten."""
+    tags and disciplines, then delete them. When the target has no external id and exactly one
+    source has, the target takes it over, so archive text using that id keeps resolving.
+    Returns the number of articles rewritten."""
     from projects.models import Credit
 
     from .models import Article
@@ -122,19 +118,26 @@ def merge_artists(*, sources, target) -> int:
     sources = [artist for artist in sources if artist.pk != target.pk]
     if not sources:
         return 0
-    old_ids = {str(a.external_id) for a in sources if a.external_id is not None}
-    old_slugs = {a.slug for a in sources}
-    rewritten = 0
+    inherited_id = None
+    source_ids = [a.external_id for a in sources if a.external_id is not None]
+    if target.external_id is None and len(source_ids) == 1:
+        inherited_id = source_ids[0]
+        reference = f'id="{inherited_id}"'
+    elif target.external_id is not None:
+        reference = f'id="{target.external_id}"'
+    else:
+        reference = f'slug="{target.slug}"'
+
+    source_pks = {a.pk for a in sources}
     candidate_ids = set(Article.objects.filter(artists__in=sources).values_list("pk", flat=True))
     # Lock the rows being rewritten so a concurrent admin save cannot resurrect an old id.
-    for article in Article.objects.filter(pk__in=candidate_ids).select_for_update():
-        body = rewrite_artist_references(
-            article.body, old_ids=old_ids, old_slugs=old_slugs, target=target
-        )
+    locked = Article.objects.filter(pk__in=candidate_ids).select_for_update()
+    rewritten = []
+    for article in locked:
+        body = rewrite_artist_references(article.body, source_pks=source_pks, reference=reference)
         if body != article.body:
             article.body = body
-            article.save(update_fields=["body", "updated_at"])
-            rewritten += 1
+            rewritten.append(article)
     for credit in Credit.objects.filter(artist__in=sources):
         duplicate = Credit.objects.filter(
             project=credit.project_id, artist=target, role=credit.role
@@ -148,4 +151,10 @@ def merge_artists(*, sources, target) -> int:
         target.disciplines.add(*artist.disciplines.all())
         target.tags.add(*artist.tags.all())
         artist.delete()
-    return rewritten
+    if inherited_id is not None:
+        target.external_id = inherited_id
+        target.save(update_fields=["external_id", "updated_at"])
+    # Saved last: the mentions each save derives must point at the merged artist.
+    for article in rewritten:
+        article.save(update_fields=["body", "body_text", "updated_at"])
+    return len(rewritten)

@@ -1,14 +1,32 @@
 """Keep derived data in step with what editors and loaddata write."""
 
+import hashlib
+
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from taggit.models import Tag
 
 from people.models import Artist, Contributor
 from projects.models import Credit, MediaProject
 
 from . import rendering, services
 from .models import Article
+
+
+@receiver(pre_save, sender=Tag, dispatch_uid="articles.tag_slug")
+def give_every_tag_a_slug(sender, instance, **kwargs):
+    # taggit slugifies the name, and a name of only punctuation or emoji slugifies to "", which
+    # no tag page or feed address can carry.
+    if not instance.slug:
+        digest = hashlib.blake2b(instance.name.encode(), digest_size=4).hexdigest()
+        instance.slug = f"tag-{digest}"
+
+
+@receiver(pre_save, sender=Article, dispatch_uid="articles.body_text")
+def derive_body_text(sender, instance, **kwargs):
+    # Raw (loaddata) saves too, so a fixture can never carry a stale copy.
+    instance.body_text = rendering.plain_text(instance.body)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="articles.sync_mentions")
@@ -20,14 +38,33 @@ def article_saved(sender, instance, raw, **kwargs):
         transaction.on_commit(lambda: services.sync_mentions(instance))
 
 
+def _identity(sender, instance):
+    """What shortcodes refer to a record by."""
+    return (instance.slug, instance.external_id if sender is Artist else instance.pk)
+
+
+@receiver(pre_save, sender=Artist, dispatch_uid="articles.artist_identity")
+@receiver(pre_save, sender=MediaProject, dispatch_uid="articles.project_identity")
+def remember_identity(sender, instance, **kwargs):
+    old = None
+    if instance.pk is not None:
+        fields = ("slug", "external_id") if sender is Artist else ("slug", "pk")
+        old = sender.objects.filter(pk=instance.pk).values_list(*fields).first()
+    instance._identity_changed = old != _identity(sender, instance)
+
+
 @receiver(post_save, sender=Artist, dispatch_uid="articles.artist_saved")
 @receiver(post_save, sender=MediaProject, dispatch_uid="articles.project_saved")
 def linked_record_saved(sender, instance, **kwargs):
     rendering.bump_generation()
-    # A new or re-identified artist or project may resolve shortcodes that pointed at nothing.
-    tag = "artist" if sender is Artist else "project"
-    ident = instance.external_id if sender is Artist else instance.pk
-    services.resync_articles_containing(tag, [instance.slug, str(ident or "")])
+    if getattr(instance, "_identity_changed", True):
+        # A new or re-identified artist or project may resolve shortcodes that pointed at
+        # nothing, or stop resolving ones that did.
+        tag = "artist" if sender is Artist else "project"
+        slug, ident = _identity(sender, instance)
+        services.resync_articles_containing(tag, [slug, str(ident or "")])
+        for article in instance.mentioned_in.only("pk", "body"):
+            services.sync_mentions(article)
 
 
 @receiver(post_save, sender=Contributor, dispatch_uid="articles.contributor_saved")

@@ -146,15 +146,20 @@ class SearchView(ListView):
         )
         # Names only on the first page: later pages are for paging through stories.
         if self.query and context["page_obj"].number == 1:
-            context["artists"] = _names_matching(Artist.objects.all(), "name", self.query)[
-                :SEARCH_MAX_NAMES
-            ]
-            context["projects"] = _names_matching(MediaProject.objects.all(), "title", self.query)[
-                :SEARCH_MAX_NAMES
-            ]
+            # Only names that published stories reach, as in the sitemap: a search must not
+            # reveal who a story still in draft is about.
+            published = Article.objects.published()
+            artists = Artist.objects.filter(mentioned_in__in=published).distinct()
+            projects = MediaProject.objects.filter(
+                Q(mentioned_in__in=published) | Q(articles__in=published)
+            ).distinct()
+            context["artists"] = _names_matching(artists, "name", self.query)[:SEARCH_MAX_NAMES]
+            context["projects"] = _names_matching(projects, "title", self.query)[:SEARCH_MAX_NAMES]
         return context
 
 
 def legacy_redirect(request, path):
-    article = get_object_or_404(Article.objects.published(), legacy_path=f"/news/{path}")
+    # Old links circulate with and without the trailing slash; legacy paths are stored with it.
+    legacy_path = f"/news/{path.rstrip('/')}/"
+    article = get_object_or_404(Article.objects.published(), legacy_path=legacy_path)
     return redirect(article, permanent=True)

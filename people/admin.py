@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
@@ -40,6 +41,7 @@ class ArtistAdmin(admin.ModelAdmin):
     filter_horizontal = ["disciplines"]
     readonly_fields = ["profile_link"]
     actions = ["merge_artists"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (
             None,
@@ -106,7 +108,13 @@ class ArtistAdmin(admin.ModelAdmin):
             )
         return deleted, model_count, perms_needed, protected
 
-    @admin.action(description="Merge selected artists into one", permissions=["delete"])
+    def has_merge_permission(self, request):
+        # A merge deletes artists, rewrites article bodies and moves credits.
+        return request.user.has_perms(
+            ["people.delete_artist", "articles.change_article", "projects.change_credit"]
+        )
+
+    @admin.action(description="Merge selected artists into one", permissions=["merge"])
     def merge_artists(self, request, queryset):
         from articles.services import merge_artists
 

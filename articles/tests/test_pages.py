@@ -288,6 +288,8 @@ def test_search_needs_every_word(client):
 def test_search_lists_matching_artists_and_projects(client):
     artist = make_artist(name="Nightmare Kids")
     project = make_project(title="Nightmare Suite")
+    article = make_article(body=f'[artist id="{artist.external_id}" /]')
+    article.related_projects.add(project)
     html = html_of(search(client, "nightmare"))
     assert f'<a href="{artist.get_absolute_url()}">Nightmare Kids</a>' in html
     assert f'<a href="{project.get_absolute_url()}">Nightmare Suite</a>' in html
@@ -441,3 +443,40 @@ def test_pages_name_a_favicon_the_site_serves(client):
     response = client.get(match.group(1))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("suffix", ["/", ""])
+def test_legacy_address_redirects_with_or_without_trailing_slash(client, suffix):
+    article = make_article(legacy_path="/news/1608065/some-story/")
+    response = client.get(f"/news/1608065/some-story{suffix}")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_legacy_address_of_a_draft_is_not_found(client):
+    make_article(legacy_path="/news/1/draft/", status=Article.Status.DRAFT)
+    assert client.get("/news/1/draft/").status_code == 404
+
+
+def test_search_does_not_name_artists_only_drafts_mention(client):
+    secret = make_artist(name="Zedd Secretname")
+    make_article(body=f'[artist id="{secret.external_id}" /]', status=Article.Status.DRAFT)
+    html = client.get("/search/?q=Secretname").content.decode()
+    assert "Zedd Secretname" not in html
+
+
+def test_a_tag_of_only_punctuation_gets_a_usable_slug(client):
+    article = make_article(tags=["!!!"])
+    tag = article.tags.get()
+    assert tag.slug.startswith("tag-")
+    assert client.get(f"/tags/{tag.slug}/").status_code == 200
+    assert client.get("/sitemap.xml").status_code == 200
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_search_ignores_shortcode_syntax(client):
+    artist = make_artist(name="Kanye West", external_id=1230523)
+    make_article(headline="A story", body=f'[artist id="{artist.external_id}"]Ye[/artist] spoke.')
+    assert "A story" not in html_of(search(client, "1230523"))
+    assert "A story" not in html_of(search(client, "artist"))
+    assert "A story" in html_of(search(client, "Ye spoke"))

@@ -121,3 +121,13 @@ def test_legacy_address_redirects_permanently(client, seeded):
     response = client.get("/news/1608065/kanye-west-spike-jonze-collaborate-on-short-film/")
     assert response.status_code == 301
     assert response["Location"] == f"/articles/{SLUG}/"
+
+
+def test_seed_command_loads_an_empty_database_and_leaves_edits_alone(db, capsys):
+    call_command("seed", verbosity=0)
+    article = Article.objects.get()
+    article.headline = "Edited by an editor"
+    article.save()
+    call_command("seed")
+    assert "was not loaded" in capsys.readouterr().out
+    assert Article.objects.get().headline == "Edited by an editor"

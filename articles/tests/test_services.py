@@ -79,16 +79,60 @@ def test_unknown_tag_names_are_warnings():
 
 
 def test_rewrite_keeps_everything_but_the_reference():
-    target = make_artist(external_id=42, slug="target")
+    old = make_artist(external_id=7, slug="old")
+    make_artist(external_id=8)
     body = (
         'A [artist id="7"]Old Name[/artist], [artist slug=old /], [artist id="7"]'
         ' and [artist id="8"]Other[/artist] [[artist id="7"]]'
     )
-    rewritten = rewrite_artist_references(body, old_ids={"7"}, old_slugs={"old"}, target=target)
+    rewritten = rewrite_artist_references(body, source_pks={old.pk}, reference='id="42"')
     assert rewritten == (
         'A [artist id="42"]Old Name[/artist], [artist id="42" /], [artist id="42"]'
         ' and [artist id="8"]Other[/artist] [[artist id="7"]]'
     )
+
+
+@pytest.mark.parametrize("value", ["\u0661\u0662\u0663", "+1", "1 2", "1e3", "0x10"])
+def test_ids_are_plain_ascii_digits(value):
+    make_artist(external_id=1230523)
+    problems = check_body(f'[artist id="{value}"]K[/artist]')
+    assert any("must be a number" in p.message for p in problems), problems
+
+
+def test_merge_into_an_artist_without_external_id_takes_over_the_id():
+    keep = make_artist(name="Kanye West", slug="kanye-west", external_id=None)
+    dupe = make_artist(name="Kanye", external_id=1230523)
+    article = make_article(body='[artist id="1230523"]Ye[/artist]')
+    merge_artists(sources=[dupe], target=keep)
+    keep.refresh_from_db()
+    article.refresh_from_db()
+    assert keep.external_id == 1230523
+    assert article.body == '[artist id="1230523"]Ye[/artist]'
+    assert list(article.artists.all()) == [keep]
+
+
+def test_merge_rewrites_every_spelling_of_an_id():
+    keep = make_artist(external_id=1230523)
+    dupe = make_artist(external_id=99)
+    article = make_article(body='[artist id="0099"]Ye[/artist] [artist id=99 /]')
+    merge_artists(sources=[dupe], target=keep)
+    article.refresh_from_db()
+    assert article.body == '[artist id="1230523"]Ye[/artist] [artist id="1230523" /]'
+
+
+def test_merging_an_artist_into_itself_changes_nothing():
+    artist = make_artist(external_id=1)
+    article = make_article(body='[artist id="1"]K[/artist]')
+    assert merge_artists(sources=[artist], target=artist) == 0
+    assert Artist.objects.filter(pk=artist.pk).exists()
+    article.refresh_from_db()
+    assert list(article.artists.all()) == [artist]
+
+
+def test_slug_suggestions_for_self_closing_tags():
+    make_artist(name="Spike Jonze", slug="spike-jonze")
+    problems = check_body('[artist slug="spike-jonz" /]')
+    assert "Did you mean Spike Jonze?" in problems[0].message
 
 
 def test_merge_moves_links_credits_and_deletes_the_duplicate():
@@ -119,3 +163,24 @@ def test_check_shortcodes_command_fails_after_an_artist_is_deleted(capsys):
     with pytest.raises(CommandError, match="1 error"):
         call_command("check_shortcodes")
     assert "broken-story" in capsys.readouterr().out
+
+
+def test_renaming_an_artist_slug_updates_mentions_both_ways():
+    artist = make_artist(slug="old-slug", external_id=None)
+    old_ref = make_article(body='[artist slug="old-slug" /]')
+    new_ref = make_article(body='[artist slug="new-slug" /]')
+    assert list(old_ref.artists.all()) == [artist]
+    artist.slug = "new-slug"
+    artist.save()
+    assert not old_ref.artists.exists()
+    assert list(new_ref.artists.all()) == [artist]
+
+
+def test_editing_a_project_title_does_not_resync_articles(django_assert_num_queries):
+    project = make_project()
+    for _ in range(5):
+        make_article(body=f'[project id="{project.pk}" /] and 1 2 3')
+    project.title = "New title"
+    # identity read, update, render generation (cache only)
+    with django_assert_num_queries(2):
+        project.save()

@@ -70,3 +70,27 @@ def test_artist_changelist_query_count_is_flat(admin_client, django_assert_max_n
     with django_assert_max_num_queries(10):
         response = admin_client.get(reverse("admin:people_artist_changelist"))
     assert response.status_code == 200
+
+
+def test_merge_needs_permission_to_change_articles_and_credits(client):
+    from django.contrib.auth.models import Permission, User
+
+    keep = make_artist(external_id=1)
+    dupe = make_artist(external_id=2)
+    user = User.objects.create_user("deleter", password="pw", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_artist", "change_artist", "delete_artist"])
+    )
+    client.force_login(user)
+    changelist = reverse("admin:people_artist_changelist")
+    assert "merge_artists" not in client.get(changelist).content.decode()
+    client.post(
+        changelist,
+        {
+            "action": "merge_artists",
+            ACTION_CHECKBOX_NAME: [keep.pk, dupe.pk],
+            "apply": "1",
+            "target": keep.pk,
+        },
+    )
+    assert Artist.objects.count() == 2
