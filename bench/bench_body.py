@@ -62,10 +62,9 @@ def main() -> int:
 
     django.setup()
     from django.db import connection
-    from django.test.utils import setup_test_environment
     from django.utils.html import format_html
 
-    setup_test_environment()
+    # An in-memory database of its own; no test instrumentation, which would slow templates.
     connection.creation.create_test_db(verbosity=0)
 
     import shortcodes as pypi_shortcodes
