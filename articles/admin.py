@@ -1,15 +1,21 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from newsroom.admin_widgets import PreloadedAutocompleteMixin
+
 from .forms import ArticleAdminForm
 from .models import Article, Byline
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Byline
     autocomplete_fields = ["contributor"]
     fields = ["contributor", "position"]
     extra = 1
+
+    def get_queryset(self, request):
+        # Each row's heading is the byline's __str__, which reads the article as well.
+        return super().get_queryset(request).select_related("contributor", "article")
 
 
 @admin.register(Article)

@@ -1,16 +1,22 @@
 from django.contrib import admin
 
+from newsroom.admin_widgets import PreloadedAutocompleteMixin
+
 from .models import Credit, MediaProject, ProjectRelation
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Credit
     autocomplete_fields = ["artist"]
     fields = ["artist", "role", "order", "is_known_for"]
     extra = 1
 
+    def get_queryset(self, request):
+        # Each row's heading is the credit's __str__, which reads the project as well.
+        return super().get_queryset(request).select_related("artist", "project")
 
-class ProjectRelationInline(admin.TabularInline):
+
+class ProjectRelationInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = ProjectRelation
     fk_name = "source"
     autocomplete_fields = ["target"]
@@ -18,6 +24,10 @@ class ProjectRelationInline(admin.TabularInline):
     extra = 0
     verbose_name = "relation to another project"
     verbose_name_plural = "relations to other projects"
+
+    def get_queryset(self, request):
+        # Each row's heading is the relation's __str__, which reads the source as well.
+        return super().get_queryset(request).select_related("source", "target")
 
 
 @admin.register(MediaProject)
@@ -36,18 +46,24 @@ class MediaProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(admin.ModelAdmin):
+class CreditAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["artist", "role", "project", "order", "is_known_for"]
     list_select_related = ["artist", "project"]
     list_filter = ["role", "project__kind"]
     search_fields = ["artist__name", "project__title"]
     autocomplete_fields = ["artist", "project"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("artist", "project")
+
 
 @admin.register(ProjectRelation)
-class ProjectRelationAdmin(admin.ModelAdmin):
+class ProjectRelationAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["source", "relation", "target", "position"]
     list_select_related = ["source", "target"]
     list_filter = ["relation"]
     search_fields = ["source__title", "target__title"]
     autocomplete_fields = ["source", "target"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "target")

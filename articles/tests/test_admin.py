@@ -131,3 +131,37 @@ def test_changelist_query_count_is_flat(admin_client, django_assert_max_num_quer
         make_article()
     with django_assert_max_num_queries(12):
         admin_client.get(reverse("admin:articles_article_changelist"))
+
+
+def test_change_page_query_count_does_not_grow_with_bylines(
+    admin_client, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import Byline
+    from newsroom.testing import make_contributor
+
+    article = make_article(contributors=[make_contributor()])
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    # A first request warms the process-wide caches (content types) so both counts compare alike.
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(url)
+    for position in range(1, 8):
+        Byline.objects.create(article=article, contributor=make_contributor(), position=position)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = admin_client.get(url)
+    assert response.content.decode().count("selected>Writer ") == 8
+
+
+def test_change_page_shows_the_byline_contributor(admin_client):
+    from newsroom.testing import make_contributor
+
+    contributor = make_contributor(name="Jocelyn Vena")
+    article = make_article(contributors=[contributor])
+    html = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    row = html.decode()[html.decode().index('<select name="bylines-0-contributor"') :]
+    row = row[: row.index("</select>")]
+    assert f'<option value="{contributor.pk}" selected>Jocelyn Vena</option>' in row
+    assert "admin-autocomplete" in row
