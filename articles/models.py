@@ -4,11 +4,13 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
+
 # Each word adds a filter; past this many the rest are ignored, which keeps the SQL bounded.
 SEARCH_MAX_WORDS = 10
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(BySlugQuerySet):
     def published(self):
         """Articles readers may see: published, with a publication time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -76,13 +78,30 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+class TaggedArticleManager(models.Manager):
+    def get_by_natural_key(self, slug, tag_name):
+        return self.get(content_object__slug=slug, tag__name=tag_name)
+
+
 class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="tagged_items"
     )
 
+    objects = TaggedArticleManager()
 
-class Article(models.Model):
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag"),
+        ]
+
+    def natural_key(self):
+        return (self.content_object.slug, self.tag.name)
+
+    natural_key.dependencies = ["articles.article", "taggit.tag"]
+
+
+class Article(SlugNaturalKey, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -190,12 +209,19 @@ class Article(models.Model):
         return (self.updated_at - self.published_at).total_seconds() > 3600
 
 
+class BylineManager(models.Manager):
+    def get_by_natural_key(self, article_slug, contributor_slug):
+        return self.get(article__slug=article_slug, contributor__slug=contributor_slug)
+
+
 class Byline(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     contributor = models.ForeignKey(
         "people.Contributor", on_delete=models.PROTECT, related_name="bylines"
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = BylineManager()
 
     class Meta:
         ordering = ["article", "position", "pk"]
@@ -205,3 +231,8 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.contributor} on {self.article}"
+
+    def natural_key(self):
+        return (self.article.slug, self.contributor.slug)
+
+    natural_key.dependencies = ["articles.article", "people.contributor"]

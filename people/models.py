@@ -5,10 +5,12 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from newsroom.natural_keys import BySlugManager, BySlugQuerySet, SlugNaturalKey
+
 from .images import validate_image_upload
 
 
-class Contributor(models.Model):
+class Contributor(SlugNaturalKey, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     role = models.CharField(max_length=100, blank=True, help_text="For example: Staff writer.")
@@ -36,6 +38,8 @@ class Contributor(models.Model):
         help_text="The staff account that writes as this contributor, if any.",
     )
 
+    objects = BySlugManager()
+
     class Meta:
         ordering = ["name"]
 
@@ -49,9 +53,11 @@ class Contributor(models.Model):
         _require_alt_text(self)
 
 
-class Discipline(models.Model):
+class Discipline(SlugNaturalKey, models.Model):
     name = models.CharField(max_length=100, unique=True, help_text="For example: Director.")
     slug = models.SlugField(max_length=100, unique=True)
+
+    objects = BySlugManager()
 
     class Meta:
         ordering = ["name"]
@@ -60,17 +66,34 @@ class Discipline(models.Model):
         return self.name
 
 
+class TaggedItemManager(models.Manager):
+    def get_by_natural_key(self, slug, tag_name):
+        return self.get(content_object__slug=slug, tag__name=tag_name)
+
+
 class TaggedArtist(TaggedItemBase):
     content_object = models.ForeignKey(
         "Artist", on_delete=models.CASCADE, related_name="tagged_items"
     )
+
+    objects = TaggedItemManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_artist_tag"),
+        ]
+
+    def natural_key(self):
+        return (self.content_object.slug, self.tag.name)
+
+    natural_key.dependencies = ["people.artist", "taggit.tag"]
 
 
 # Credits flagged "known for" come first on the card, then the artist's most recent work.
 CARD_CREDIT_ORDER = ("-is_known_for", "-project__release_year", "pk")
 
 
-class ArtistQuerySet(models.QuerySet):
+class ArtistQuerySet(BySlugQuerySet):
     def with_card_data(self):
         """Everything the profile card shows, in a fixed number of queries."""
         from projects.models import Credit
@@ -87,7 +110,7 @@ class ArtistQuerySet(models.QuerySet):
 wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", "Enter a Wikidata item id such as Q15935.")
 
 
-class Artist(models.Model):
+class Artist(SlugNaturalKey, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     external_id = models.PositiveBigIntegerField(

@@ -2,8 +2,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 
-class MediaProjectQuerySet(models.QuerySet):
+
+class MediaProjectQuerySet(BySlugQuerySet):
     def with_credits(self):
         return self.prefetch_related(
             models.Prefetch(
@@ -15,7 +17,7 @@ class MediaProjectQuerySet(models.QuerySet):
         return self.filter(credits__artist=artist).distinct()
 
 
-class MediaProject(models.Model):
+class MediaProject(SlugNaturalKey, models.Model):
     class Kind(models.TextChoices):
         ALBUM = "album", "Album"
         EP = "ep", "EP"
@@ -116,6 +118,11 @@ class MediaProject(models.Model):
         return self.release_note or "No set release date"
 
 
+class ProjectRelationManager(models.Manager):
+    def get_by_natural_key(self, source_slug, relation, target_slug):
+        return self.get(source__slug=source_slug, relation=relation, target__slug=target_slug)
+
+
 class ProjectRelation(models.Model):
     class Relation(models.TextChoices):
         TRACK_ON = "track_on", "is a track on"
@@ -134,6 +141,8 @@ class ProjectRelation(models.Model):
         null=True, blank=True, help_text="Track number, for a track on an album."
     )
 
+    objects = ProjectRelationManager()
+
     class Meta:
         ordering = ["target", "position", "source__title"]
         constraints = [
@@ -149,6 +158,16 @@ class ProjectRelation(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.get_relation_display()} {self.target}"
+
+    def natural_key(self):
+        return (self.source.slug, self.relation, self.target.slug)
+
+    natural_key.dependencies = ["projects.mediaproject"]
+
+
+class CreditManager(models.Manager):
+    def get_by_natural_key(self, project_slug, artist_slug, role):
+        return self.get(project__slug=project_slug, artist__slug=artist_slug, role=role)
 
 
 class Credit(models.Model):
@@ -175,6 +194,8 @@ class Credit(models.Model):
         help_text="Show this project on the artist's profile card.",
     )
 
+    objects = CreditManager()
+
     class Meta:
         ordering = ["project", "order", "pk"]
         constraints = [
@@ -185,3 +206,8 @@ class Credit(models.Model):
 
     def __str__(self):
         return f"{self.artist} — {self.get_role_display()}, {self.project}"
+
+    def natural_key(self):
+        return (self.project.slug, self.artist.slug, self.role)
+
+    natural_key.dependencies = ["projects.mediaproject", "people.artist"]

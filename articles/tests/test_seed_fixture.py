@@ -1,3 +1,4 @@
+import json
 import re
 from pathlib import Path
 
@@ -131,3 +132,23 @@ def test_seed_command_loads_an_empty_database_and_leaves_edits_alone(db, capsys)
     call_command("seed")
     assert "was not loaded" in capsys.readouterr().out
     assert Article.objects.get().headline == "Edited by an editor"
+
+
+def test_fixture_refers_to_records_by_slug_not_primary_key():
+    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "seed_story.json"
+    objects = json.loads(fixture.read_text(encoding="utf-8"))
+    assert all("pk" not in obj for obj in objects)
+    credit = next(obj for obj in objects if obj["model"] == "projects.credit")
+    assert credit["fields"]["artist"] == ["spike-jonze"]
+
+
+def test_seed_loads_beside_existing_content_without_clashing(db):
+    from newsroom.testing import make_article, make_artist
+
+    make_artist(name="Someone Else", slug="someone-else", external_id=5)
+    make_article(headline="An older story", slug="older-story")
+    call_command("loaddata", "seed_story", verbosity=0)
+    assert Artist.objects.get(slug="someone-else").name == "Someone Else"
+    assert Article.objects.get(slug="older-story").headline == "An older story"
+    assert Article.objects.filter(slug=SLUG).exists()
+    assert Artist.objects.count() == 4
