@@ -480,3 +480,9 @@ def test_search_ignores_shortcode_syntax(client):
     assert "A story" not in html_of(search(client, "1230523"))
     assert "A story" not in html_of(search(client, "artist"))
     assert "A story" in html_of(search(client, "Ye spoke"))
+
+
+def test_public_pages_carry_a_content_security_policy(client, admin_client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy
+    assert "Content-Security-Policy" not in admin_client.get("/admin/")
