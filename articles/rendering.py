@@ -87,13 +87,11 @@ def resolve(nodes: Iterable[Node]) -> dict[int, Any]:
 _ASCII_SPACE = " \t\n\r\f\v"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n[ \t\n\r\f\v]*")
 
-ALLOWED_TAGS = {"p", "br", "a", "span", "img", "strong", "em", "small"}
+ALLOWED_TAGS = {"p", "br", "a", "span", "img"}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "class", "data-artist-id", "data-project-id", "aria-describedby", "tabindex"},
     "span": {"class", "id", "role", "hidden"},
     "img": {"src", "alt", "width", "height", "class", "loading", "decoding"},
-    "p": {"class"},
-    "small": {"class"},
 }
 
 
@@ -129,13 +127,19 @@ def drop_invisible(text: str) -> str:
     return _ASTRAL.sub(_astral_noncharacter, _INVISIBLE.sub("", text))
 
 
+def reader_nodes(body: str) -> list[Node]:
+    """The body as readers get it, parsed: what the page, search and the mention lists use.
+    (Editing operations parse the raw body, whose offsets and bytes they must keep.)"""
+    return parse(drop_invisible(body))
+
+
 def plain_text(body: str) -> str:
     """The body's text without shortcode syntax: enclosed text stays, tags go."""
-    return "".join(node.text for node in parse(drop_invisible(body)))
+    return "".join(node.text for node in reader_nodes(body))
 
 
 def render_body(body: str) -> SafeString:
-    nodes = parse(drop_invisible(body))
+    nodes = reader_nodes(body)
     resolved = resolve(nodes)
     paragraphs: list[list[str]] = [[]]
     mentions = _MentionRenderer(nodes, resolved)
@@ -255,7 +259,7 @@ def cached_references(body: str) -> list[tuple[str, str, str]]:
     if refs is None:
         refs = [
             (node.name, attr, str(node.attrs[attr]).strip())
-            for node in parse(drop_invisible(body))
+            for node in reader_nodes(body)
             if isinstance(node, Shortcode)
             for attr in ("id", "slug")
             if attr in node.attrs

@@ -54,7 +54,7 @@ def check_body(body: str) -> list[BodyProblem]:
 
 def sync_mentions(article) -> None:
     """Set the article's `artists` and `projects` to exactly those its body links to."""
-    nodes = rendering.parse(article.body)
+    nodes = rendering.reader_nodes(article.body)
     tags = [node for node in nodes if isinstance(node, Shortcode)]
     resolved = rendering.resolve(tags)
     found = {"artist": set(), "project": set()}

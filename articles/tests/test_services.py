@@ -184,3 +184,10 @@ def test_editing_a_project_title_does_not_resync_articles(django_assert_num_quer
     # identity read, update, render generation (cache only)
     with django_assert_num_queries(2):
         project.save()
+
+
+def test_mentions_match_what_readers_see_even_with_control_characters():
+    artist = make_artist(external_id=1)
+    # The page drops the bell character and shows a link, so the mention list has the artist.
+    article = make_article(body='[art\x07ist id="1"]K[/artist]')
+    assert list(article.artists.all()) == [artist]
