@@ -4,7 +4,7 @@ from django.utils import timezone
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
 
 from .forms import ArticleAdminForm
-from .models import Article, Byline
+from .models import Article, Byline, Correction
 
 
 class BylineInline(PreloadedAutocompleteMixin, admin.TabularInline):
@@ -18,10 +18,18 @@ class BylineInline(PreloadedAutocompleteMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("contributor", "article")
 
 
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    fields = ["kind", "text", "noted_at"]
+    extra = 0
+    verbose_name = "correction or clarification"
+    verbose_name_plural = "corrections and clarifications (shown at the foot of the story)"
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [BylineInline]
+    inlines = [BylineInline, CorrectionInline]
     list_display = ["headline", "status", "is_live", "published_at", "updated_at"]
     list_filter = ["status", "published_at", "tags"]
     search_fields = ["headline", "dek", "body", "slug"]

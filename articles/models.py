@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -135,6 +137,11 @@ class Article(SlugNaturalKey, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the headline, dek or body last changed after publication: what "Updated" shows,
+    # together with corrections (see `last_updated`). Other saves (tags, status) leave it.
+    revised_at = models.DateTimeField(
+        "last substantive change", null=True, blank=True, editable=False
+    )
     legacy_path = models.CharField(
         "legacy address",
         max_length=300,
@@ -201,12 +208,25 @@ class Article(SlugNaturalKey, models.Model):
             and self.published_at <= timezone.now()
         )
 
+    # Edits within this time of publication are part of publishing, not an update.
+    UPDATE_GRACE = timedelta(hours=1)
+
+    @property
+    def last_updated(self):
+        """When readers last got a change worth telling them about: the later of the last
+        substantive revision (past the grace period after publication) and the last correction;
+        None when there is neither. Reads `corrections`, so prefetch them on listings."""
+        if not self.published_at:
+            return None
+        times = [correction.noted_at for correction in self.corrections.all()]
+        if self.revised_at and self.revised_at - self.published_at > self.UPDATE_GRACE:
+            times.append(self.revised_at)
+        return max(times) if times else None
+
     @property
     def was_updated(self):
-        """True when the article changed noticeably after it was published."""
-        if not self.published_at or not self.updated_at:
-            return False
-        return (self.updated_at - self.published_at).total_seconds() > 3600
+        """True when the article changed noticeably, or was corrected, after publication."""
+        return self.last_updated is not None
 
 
 class BylineManager(models.Manager):
@@ -236,3 +256,27 @@ class Byline(models.Model):
         return (self.article.slug, self.contributor.slug)
 
     natural_key.dependencies = ["articles.article", "people.contributor"]
+
+
+class Correction(models.Model):
+    """A dated note at the foot of an article telling readers what was wrong or unclear."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(
+        help_text=(
+            "What was wrong and what is right, for readers. For example: An earlier version of "
+            "this story misstated the film's running time."
+        )
+    )
+    noted_at = models.DateTimeField("time", default=timezone.now)
+
+    class Meta:
+        ordering = ["noted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.article}"

@@ -85,6 +85,7 @@ class ArticleDetailView(DetailView):
             queryset = queryset.published()
         return queryset.for_listing().prefetch_related(
             "tags",
+            "corrections",
             Prefetch(
                 "artists", queryset=Artist.objects.with_card_data().prefetch_related("disciplines")
             ),

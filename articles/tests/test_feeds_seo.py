@@ -125,8 +125,8 @@ def test_feed_queries_do_not_grow_with_items(
         make_article(
             body=mention(artist), tags=["Live", "Other"], contributors=[make_contributor()]
         )
-    # The artist or tag, then articles, bylines, tags.
-    with django_assert_num_queries(base_queries + 3):
+    # The artist or tag, then articles, bylines, tags, corrections.
+    with django_assert_num_queries(base_queries + 4):
         get_ok(client, url)
 
 
@@ -292,6 +292,10 @@ def test_article_json_ld_is_a_news_article_with_authors_publisher_and_mentions(c
         tags=["Tours"],
         published_at=published,
     )
+    article.dek = "The short of it."
+    article.headline = "Big news"
+    article.body = mention(artist) + " More."
+    article.save()
     data = json_ld(get_ok(client, article.get_absolute_url()).content.decode())
     url = f"http://testserver{article.get_absolute_url()}"
     assert data["@context"] == "https://schema.org"
