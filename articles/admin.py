@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from images.admin import thumbnail as image_thumbnail
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
 
 from .forms import ArticleAdminForm
@@ -36,11 +37,21 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["related_projects"]
-    readonly_fields = ["mentioned_artists", "mentioned_projects", "created_at", "updated_at"]
+    # The lead photo is chosen from the image library's list, which shows thumbnails and
+    # searches titles, captions and credits; the chosen photo is previewed beside the field.
+    raw_id_fields = ["lead_image"]
+    readonly_fields = [
+        "mentioned_artists",
+        "mentioned_projects",
+        "created_at",
+        "updated_at",
+        "lead_image_preview",
+    ]
     actions = ["publish_now", "unpublish"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "edited_version"]}),
         ("Publication", {"fields": ["status", "published_at", "source", "legacy_path"]}),
+        ("Lead photo", {"fields": ["lead_image", "lead_image_preview"]}),
         ("Links", {"fields": ["tags", "related_projects"]}),
         (
             "Derived from the body",
@@ -51,6 +62,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="live", boolean=True)
     def is_live(self, obj):
         return obj.is_published
+
+    @admin.display(description="lead photo preview")
+    def lead_image_preview(self, obj):
+        return image_thumbnail(obj.lead_image) or "-"
 
     @admin.display(description="artists in the body")
     def mentioned_artists(self, obj):
