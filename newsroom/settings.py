@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "images",
     "people",
     "projects",
     "articles",
@@ -106,6 +107,14 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploaded photos larger than this are refused with a form error.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=8 * 1024 * 1024)
+# Images: uploads with more pixels than this are refused (decoding them would take too much
+# memory), and the size check runs while the upload streams in, before anything is spooled.
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+FILE_UPLOAD_HANDLERS = [
+    "images.uploads.ImageSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
