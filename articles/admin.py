@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from images.admin import thumbnail as image_thumbnail
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
@@ -45,12 +47,16 @@ class ArticleAdmin(admin.ModelAdmin):
         "mentioned_projects",
         "created_at",
         "updated_at",
+        "share_link",
         "lead_image_preview",
     ]
-    actions = ["publish_now", "unpublish"]
+    actions = ["publish_now", "unpublish", "revoke_share_links"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "edited_version"]}),
-        ("Publication", {"fields": ["status", "published_at", "source", "legacy_path"]}),
+        (
+            "Publication",
+            {"fields": ["status", "published_at", "source", "legacy_path", "share_link"]},
+        ),
         ("Lead photo", {"fields": ["lead_image", "lead_image_preview"]}),
         ("Links", {"fields": ["tags", "related_projects"]}),
         (
@@ -74,6 +80,31 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="projects in the body")
     def mentioned_projects(self, obj):
         return ", ".join(p.title for p in obj.projects.all()) or "-"
+
+    @admin.display(description="share link")
+    def share_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the article to get a link to share its preview."
+        if obj.is_published:
+            return "The article is live: share its public address."
+        return format_html(
+            '<a class="share-link" href="{}" rel="noreferrer">Preview for readers outside the '
+            "newsroom</a> (copy the link address). Anyone with it can read the preview until "
+            '{}; "Revoke share links" in the article list makes every link given out stop '
+            "working.",
+            obj.get_share_url(),
+            date_format(timezone.localtime(obj.share_expires_at()), "DATETIME_FORMAT"),
+        )
+
+    @admin.action(description="Revoke share links to the selected articles", permissions=["change"])
+    def revoke_share_links(self, request, queryset):
+        count = 0
+        for article in queryset:
+            article.revoke_share_links()
+            count += 1
+        self.message_user(
+            request, f"Share links revoked for {count} article(s).", messages.SUCCESS
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

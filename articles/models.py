@@ -1,5 +1,8 @@
+import secrets
 from datetime import timedelta
 
+from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +22,19 @@ class ArticleQuerySet(BySlugQuerySet):
 
     def by_contributor(self, contributor):
         return self.filter(bylines__contributor=contributor)
+
+    def from_share_token(self, token: str):
+        """The article a share link names, if the link is genuine, unexpired and not revoked;
+        None otherwise."""
+        try:
+            data = signing.loads(
+                token, salt=Article.SHARE_SALT, max_age=settings.SHARE_PREVIEW_SECONDS
+            )
+        except signing.BadSignature:  # tampered, or expired (SignatureExpired is a subclass)
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("a"), int):
+            return None
+        return self.filter(pk=data["a"], preview_key=str(data.get("k", ""))).first()
 
     def mentioning(self, artist):
         return self.filter(artists=artist)
@@ -79,6 +95,10 @@ class ArticleQuerySet(BySlugQuerySet):
                 queryset=Byline.objects.select_related("contributor").order_by("position"),
             )
         )
+
+
+def new_preview_key():
+    return secrets.token_urlsafe(16)
 
 
 class TaggedArticleManager(models.Manager):
@@ -151,6 +171,8 @@ class Article(SlugNaturalKey, models.Model):
         blank=True,
         help_text="An old address that should redirect here, e.g. /news/1608065/some-story/.",
     )
+    # Part of every share link to this article's preview; a new key revokes the links given out.
+    preview_key = models.CharField(max_length=32, default=new_preview_key, editable=False)
     tags = TaggableManager(blank=True, through=TaggedArticle)
     # PROTECT: deleting a photo a story leads with must be a deliberate choice of another photo
     # first, not a silent gap at the top of a published page.
@@ -210,6 +232,22 @@ class Article(SlugNaturalKey, models.Model):
             self.published_at = timezone.now()
         if self.published_at is None and self.status == self.Status.PUBLISHED:
             raise ValidationError({"published_at": "A published article needs a publication time."})
+
+    SHARE_SALT = "articles.share-preview"
+
+    def share_token(self) -> str:
+        """A signed token naming this article and its preview key (see `from_share_token`)."""
+        return signing.dumps({"a": self.pk, "k": self.preview_key}, salt=self.SHARE_SALT)
+
+    def get_share_url(self) -> str:
+        return reverse("articles:share", kwargs={"token": self.share_token()})
+
+    def share_expires_at(self, signed_at=None):
+        return (signed_at or timezone.now()) + timedelta(seconds=settings.SHARE_PREVIEW_SECONDS)
+
+    def revoke_share_links(self) -> None:
+        self.preview_key = new_preview_key()
+        self.save(update_fields=["preview_key"])
 
     @property
     def is_published(self):

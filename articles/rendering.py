@@ -1,28 +1,44 @@
-"""Article bodies to HTML: a registry of shortcode tag handlers and the paragraph renderer.
+"""Article bodies to HTML, in one pipeline (see `render_body`):
 
-Each handler resolves *all* of its tags in one batched query, renders each resolved tag through
-a template, and leaves unresolved tags as their escaped text. Text outside tags is escaped. The
-assembled HTML then passes an allow-list sanitizer (nh3) as a second wall.
+1. drop characters that are never visible text (`drop_invisible`);
+2. parse the shortcodes (`parse`) and resolve them, one batched look-up per tag name (`resolve`);
+3. put an opaque placeholder where each tag was, a word Markdown reads as plain text
+   (`with_placeholders`);
+4. Markdown renders the rest: only the supported subset, links checked against an allow-list of
+   schemes (`markdown`);
+5. fill the rendered tags back in, each record's template rendered once (`fill_tags`);
+6. the allow-list sanitizer (nh3) as a second wall (`sanitize`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import re
 import time
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 import nh3
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import autolink as autolink_rule
+from markdown_it.rules_inline import image as image_rule
+from markdown_it.rules_inline import link as link_rule
+from markdown_it.token import Token
 
 from . import shortcodes
-from .shortcodes import Node, Shortcode
+from .shortcodes import Escaped, Node, Shortcode
 
 Lookup = Callable[[Sequence[Shortcode]], list[Any]]
 Validate = Callable[[Shortcode], str | None]
@@ -46,6 +62,13 @@ class TagHandler:
         default=lambda nodes: [[] for _ in nodes]
     )
     context_name: str = "object"
+    # A block tag (a figure, an embedded player) renders its template only when it stands alone
+    # in a paragraph, and then replaces that paragraph. Within running text, a heading or
+    # emphasis it renders `inline_template` instead, or its text when there is none.
+    block: bool = False
+    inline_template: str | None = None
+    # What feeds show. None: the page template for block tags, a plain link for the others.
+    feed_template: str | None = None
 
 
 REGISTRY: dict[str, TagHandler] = {}
@@ -83,26 +106,36 @@ def resolve(nodes: Iterable[Node]) -> dict[int, Any]:
     return resolved
 
 
-# Only ASCII whitespace separates paragraphs: a no-break space is text the editor typed on purpose.
-_ASCII_SPACE = " \t\n\r\f\v"
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n[ \t\n\r\f\v]*")
-
-ALLOWED_TAGS = {"p", "br", "a", "span", "img"}
+ALLOWED_TAGS = {
+    "p", "br", "a", "span", "img",
+    # Markdown
+    "h2", "h3", "em", "strong", "blockquote", "ul", "ol", "li", "hr",
+    # Embeds: a figure that is a link until the reader asks for the player
+    "figure", "figcaption", "button",
+}  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "class", "data-artist-id", "data-project-id", "aria-describedby", "tabindex"},
+    "a": {
+        "href", "class", "rel",
+        "data-artist-id", "data-project-id", "aria-describedby", "tabindex",
+    },
     "span": {"class", "id", "role", "hidden"},
     "img": {"src", "alt", "width", "height", "class", "loading", "decoding"},
-}
+    "ol": {"start"},
+    "figure": {"class", "data-embed-src", "data-embed-title"},
+    "figcaption": {"class"},
+    "button": {"type", "class", "hidden"},
+}  # fmt: skip
+LINK_SCHEMES = ("http", "https", "mailto")
 
 
 def sanitize(html: str) -> str:
-    # Links in a body only ever point at the site's own pages, so no scheme is allowed at all:
-    # relative URLs pass, and anything with a scheme (javascript:, data:, https:) is dropped.
+    # Cards link to the site's own pages (relative URLs); Markdown links may also use the
+    # schemes in LINK_SCHEMES. Any other scheme (javascript:, data:) is dropped.
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=set(),
+        url_schemes=set(LINK_SCHEMES),
         link_rel=None,
         strip_comments=True,
     )
@@ -133,35 +166,379 @@ def reader_nodes(body: str) -> list[Node]:
     return parse(drop_invisible(body))
 
 
+# --- Placeholders -------------------------------------------------------------------------------
+#
+# Each tag (and each escaped [[tag]]) becomes a placeholder: an opening mark, the slot number in
+# private-use digits, a closing mark. Markdown sees letters, neither punctuation nor space, so a
+# placeholder behaves like a word: `*[artist …]…[/artist]*` is emphasis around it. The opening
+# mark says how the slot is filled; Markdown only ever sees FULL, and `_place_slots` switches
+# it to TEXT inside a link's text and to BLOCK where a block tag is a paragraph of its own.
+# The marks an editor types (private-use characters are legitimate text) get slots of their
+# own, so a body can never forge a placeholder. So do spaces other than ASCII ones: the parser
+# trims them off block edges like ASCII spaces, but a no-break space is typed on purpose.
+FULL, TEXT, BLOCK, CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
+_MARKS = re.compile("[\ue000-\ue003\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_DIGITS = str.maketrans("0123456789", "".join(chr(0xE010 + n) for n in range(10)))
+_UNDIGITS = str.maketrans("".join(chr(0xE010 + n) for n in range(10)), "0123456789")
+_PLACEHOLDER = re.compile("([\ue000-\ue002])([\ue010-\ue019]+)\ue003")
+_ALONE = re.compile("\ue000([\ue010-\ue019]+)\ue003")
+
+
+def _placeholder(index: int) -> str:
+    return f"{FULL}{str(index).translate(_DIGITS)}{CLOSE}"
+
+
+@dataclass
+class Placeheld:
+    """The Markdown source with placeholders, what each slot holds (a tag, an escaped tag or a
+    typed mark character), and where each piece of the source came from in the body."""
+
+    source: str
+    slots: list[Node | str]
+    # Parallel lists: the source offset each piece starts at and its body offset.
+    source_starts: list[int]
+    body_starts: list[int]
+
+    def body_offset(self, source_offset: int) -> int:
+        i = max(0, bisect_right(self.source_starts, source_offset) - 1)
+        if not self.source_starts:
+            return source_offset
+        within = source_offset - self.source_starts[i]
+        slot_here = self.source.startswith(FULL, self.source_starts[i])
+        return self.body_starts[i] + (0 if slot_here else within)
+
+
+def with_placeholders(nodes: Iterable[Node]) -> Placeheld:
+    pieces: list[str] = []
+    slots: list[Node | str] = []
+    source_starts: list[int] = []
+    body_starts: list[int] = []
+    length = 0
+    offset = 0
+
+    def add(piece: str, body_offset: int) -> None:
+        nonlocal length
+        source_starts.append(length)
+        body_starts.append(body_offset)
+        pieces.append(piece)
+        length += len(piece)
+
+    for node in nodes:
+        offset = node.start
+        if isinstance(node, Shortcode | Escaped):
+            add(_placeholder(len(slots)), offset)
+            slots.append(node)
+            continue
+        text = node.raw
+        last = 0
+        for match in _MARKS.finditer(text):
+            if match.start() > last:
+                add(text[last : match.start()], offset + last)
+            add(_placeholder(len(slots)), offset + match.start())
+            slots.append(match.group())
+            last = match.end()
+        if last < len(text):
+            add(text[last:], offset + last)
+    return Placeheld("".join(pieces), slots, source_starts, body_starts)
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+#
+# CommonMark with the rules the body format does not support turned off, so that what they
+# would have parsed stays text exactly as typed: raw HTML, character references, indented and
+# fenced code, setext headings, reference definitions, tables, strikethrough. Image syntax
+# stays text too (photos come from the image library), by a rule that keeps its source.
+
+
+def _keep_image_source(state: StateInline, silent: bool) -> bool:
+    start = state.pos
+    if not image_rule(state, True):
+        return False
+    if not silent:
+        state.push("text", "", 0).content = state.src[start : state.pos]
+    return True
+
+
+def _remembering_offset(rule: Callable[[StateInline, bool], bool]):
+    """Wraps an inline link rule so the link token knows where it started, for problem reports."""
+
+    def wrapped(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        matched = rule(state, silent)
+        if matched and not silent:
+            # Text pending before the link is flushed into a token of its own first.
+            for token in state.tokens[count:]:
+                if token.type == "link_open":
+                    token.meta["offset"] = start
+                    break
+        return matched
+
+    return wrapped
+
+
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+_NOT_IN_SCHEME = re.compile(r"[\x00-\x20\x7f-\x9f\u200b\ufeff]+")
+
+
+def link_problem(href: str) -> str | None:
+    """What is wrong with a link address, or None. Only http, https and mailto links and paths
+    on this site are allowed; a scheme is found however it is spelled or encoded."""
+    lowered = href.strip().lower()
+    for scheme in LINK_SCHEMES:
+        if lowered.startswith(f"{scheme}:"):
+            return None
+    decoded = href
+    for _ in range(3):  # entities and percent-encoding, nested a few times
+        decoded = unquote(html_lib.unescape(decoded))
+    squeezed = _NOT_IN_SCHEME.sub("", decoded).lower()
+    scheme = _SCHEME.match(squeezed)
+    shown = href if len(href) <= 60 else href[:57] + "..."
+    if scheme:
+        return (
+            f'Link "{shown}" uses {scheme.group(1)}:; '
+            "links may only use https:, http:, mailto: or a path starting with /."
+        )
+    if squeezed.startswith(("//", "/\\")) or not squeezed.startswith(("/", "#", "?")):
+        return f'Link "{shown}" must start with https://, http://, mailto: or /.'
+    return None
+
+
+def _link_rel(href: str) -> str | None:
+    if not href.lower().startswith(("http:", "https:")):
+        return None
+    return "nofollow noopener" if getattr(settings, "BODY_LINKS_NOFOLLOW", False) else "noopener"
+
+
+def _source_offset(state: StateCore, block: Token, offset: int) -> int:
+    """The offset in the Markdown source of `offset` in an inline block's content, whose lines
+    have lost their indentation and quote markers."""
+    if "line_starts" not in state.env:
+        starts, total = [], 0
+        for line in state.src.split("\n"):
+            starts.append(total)
+            total += len(line) + 1
+        state.env["line_starts"] = starts
+    starts = state.env["line_starts"]
+    content = block.content
+    line_begin = content.rfind("\n", 0, offset) + 1
+    content_end = content.find("\n", offset)
+    content_line = content[line_begin : None if content_end < 0 else content_end]
+    number = (block.map[0] if block.map else 0) + content.count("\n", 0, offset)
+    number = min(number, len(starts) - 1)
+    line_end = state.src.find("\n", starts[number])
+    source_line = state.src[starts[number] : None if line_end < 0 else line_end]
+    column = max(source_line.find(content_line), 0)
+    return starts[number] + column + (offset - line_begin)
+
+
+def _check_links(state: StateCore) -> None:
+    """Refuses links outside the allow-list (they render as their text alone, and are reported
+    through env["link_problems"]) and marks external ones rel="noopener"."""
+    problems = state.env.setdefault("link_problems", [])
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        refused: set[int] = set()
+        openers: list[Token] = []
+        for child in block.children:
+            if child.type == "link_open":
+                openers.append(child)
+                href = str(child.attrGet("href") or "")
+                problem = link_problem(href)
+                if problem:
+                    refused.add(id(child))
+                    offset = _source_offset(state, block, child.meta.get("offset", 0))
+                    problems.append((offset, problem))
+                elif rel := _link_rel(href):
+                    child.attrSet("rel", rel)
+                child.attrs.pop("title", None)
+            elif child.type == "link_close" and openers and id(openers.pop()) in refused:
+                refused.add(id(child))
+        if refused:
+            block.children = [c for c in block.children if id(c) not in refused]
+
+
+def _place_slots(state: StateCore) -> None:
+    """Block tags standing alone in a paragraph replace the paragraph; tags inside a link's
+    text are marked to render as text; headings go no deeper than h3, and # is h2 (the
+    headline is the page's only h1)."""
+    blocks: set[int] = state.env.get("block_slots", set())
+    tokens: list[Token] = []
+    i = 0
+    while i < len(state.tokens):
+        token = state.tokens[i]
+        if token.type == "paragraph_open" and blocks:
+            inline = state.tokens[i + 1]
+            alone = _ALONE.fullmatch(inline.content.strip())
+            if alone and int(alone.group(1).translate(_UNDIGITS)) in blocks:
+                html = Token("html_block", "", 0)
+                html.content = BLOCK + inline.content.strip()[1:] + "\n"
+                html.block = True
+                tokens.append(html)
+                i += 3
+                continue
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = "h3" if token.tag in ("h3", "h4", "h5", "h6") else "h2"
+        if token.type == "inline" and token.children:
+            depth = 0
+            for child in token.children:
+                if child.type == "link_open":
+                    depth += 1
+                elif child.type == "link_close":
+                    depth -= 1
+                elif depth and child.type == "text" and FULL in child.content:
+                    child.content = child.content.replace(FULL, TEXT)
+        tokens.append(token)
+        i += 1
+    state.tokens = tokens
+
+
+def _markdown_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"breaks": True, "html": False, "xhtmlOut": False})
+    md.disable(
+        ["code", "fence", "lheading", "reference", "html_block", "table"]
+        + ["backticks", "strikethrough", "html_inline", "entity", "linkify"]
+    )
+    md.inline.ruler.at("image", _keep_image_source)
+    md.inline.ruler.at("link", _remembering_offset(link_rule))
+    md.inline.ruler.at("autolink", _remembering_offset(autolink_rule))
+    # Every link is parsed, so that a refused one can be reported and shown as its text.
+    md.validateLink = lambda url: True
+    md.core.ruler.push("check_links", _check_links)
+    md.core.ruler.push("place_slots", _place_slots)
+    return md
+
+
+MARKDOWN = _markdown_parser()
+
+
+def markdown(placeheld: Placeheld, block_slots: set[int]) -> str:
+    env: dict[str, Any] = {"block_slots": block_slots}
+    return MARKDOWN.render(placeheld.source, env)
+
+
+def link_problems(body: str) -> list[tuple[int, int, str]]:
+    """(line, column, message) of every link in the body that is not allowed."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    placeheld = with_placeholders(parse(body))
+    env: dict[str, Any] = {}
+    MARKDOWN.parse(placeheld.source, env)
+    found = []
+    for offset, message in env.get("link_problems", []):
+        line, column = shortcodes.line_col(body, placeheld.body_offset(offset))
+        found.append((line, column, message))
+    return found
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+
+
+def _display_text(node: Node | str, obj: Any = None) -> str:
+    if isinstance(node, str):
+        return node
+    if isinstance(node, Shortcode) and node.content is None and obj is not None:
+        return str(getattr(obj, "name", None) or getattr(obj, "title", None) or obj)
+    return node.text
+
+
 def plain_text(body: str) -> str:
-    """The body's text without shortcode syntax: enclosed text stays, tags go."""
-    return "".join(node.text for node in reader_nodes(body))
+    """The body's text as readers see it, without shortcode or Markdown syntax: enclosed text
+    stays, tags and markup go; blocks are separated by blank lines."""
+    placeheld = with_placeholders(reader_nodes(body))
+    tokens = MARKDOWN.parse(placeheld.source, {})
+    parts: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            for child in token.children or ():
+                if child.type == "text":
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append("\n")
+        elif token.type == "html_block":
+            parts.append(token.content)
+        elif token.nesting == -1 and token.block:
+            parts.append("\n\n")
+    text = "".join(parts)
+
+    def fill(match: re.Match[str]) -> str:
+        return _display_text(placeheld.slots[int(match.group(2).translate(_UNDIGITS))])
+
+    return re.sub(r"\n{3,}", "\n\n", _PLACEHOLDER.sub(fill, text)).strip()
 
 
-def render_body(body: str) -> SafeString:
+def render_body(body: str, *, feed: bool = False) -> SafeString:
+    """The body as HTML for the article page, or for feeds (`feed=True`: mentions are plain
+    links, no cards; links are still site-relative, see `absolutize`)."""
     nodes = reader_nodes(body)
     resolved = resolve(nodes)
-    paragraphs: list[list[str]] = [[]]
-    mentions = _MentionRenderer(nodes, resolved)
-    for node in nodes:
-        if isinstance(node, Shortcode):
-            obj = resolved[id(node)]
-            if obj is None:
-                paragraphs[-1].append(_text_html(node.text))
-            else:
-                paragraphs[-1].append(mentions.render(node, obj))
-            continue
-        pieces = _PARAGRAPH_BREAK.split(node.text)
-        paragraphs[-1].append(_text_html(pieces[0]))
-        for piece in pieces[1:]:
-            paragraphs.append([_text_html(piece)])
-    mentions.save()
-    html = "\n".join(
-        f"<p>{joined}</p>"
-        for joined in ("".join(p).strip(_ASCII_SPACE) for p in paragraphs)
-        if joined
-    )
-    return mark_safe(sanitize(html))
+    placeheld = with_placeholders(nodes)
+    block_slots = {
+        index
+        for index, slot in enumerate(placeheld.slots)
+        if isinstance(slot, Shortcode)
+        and REGISTRY[slot.name].block
+        and resolved[id(slot)] is not None
+    }
+    html = markdown(placeheld, block_slots)
+    html = fill_tags(html, placeheld.slots, resolved, feed=feed)
+    return mark_safe(sanitize(html.strip()))
+
+
+def fill_tags(html: str, slots: list[Node | str], resolved: dict[int, Any], *, feed: bool) -> str:
+    tags = [slot for slot in slots if isinstance(slot, Shortcode)]
+    mentions = None if feed else _MentionRenderer(tags, resolved)
+
+    def fill(match: re.Match[str]) -> str:
+        mark, slot = match.group(1), slots[int(match.group(2).translate(_UNDIGITS))]
+        obj = resolved.get(id(slot)) if isinstance(slot, Shortcode) else None
+        if obj is None or mark == TEXT:
+            return escape(_display_text(slot, obj))
+        handler = REGISTRY[slot.name]
+        if handler.block and mark != BLOCK:
+            if handler.inline_template is None:
+                return escape(_display_text(slot, obj))
+            return _render_template(handler.inline_template, handler, slot, obj)
+        if feed:
+            return _feed_html(handler, slot, obj)
+        return mentions.render(slot, obj)
+
+    filled = _PLACEHOLDER.sub(fill, html)
+    if mentions is not None:
+        mentions.save()
+    return filled
+
+
+def _render_template(template: str, handler: TagHandler, node: Shortcode, obj: Any) -> str:
+    context = {handler.context_name: obj, "text": node.content, "mention_id": ""}
+    return render_to_string(template, context).strip()
+
+
+def _feed_html(handler: TagHandler, node: Shortcode, obj: Any) -> str:
+    if handler.feed_template or handler.block:
+        return _render_template(handler.feed_template or handler.template, handler, node, obj)
+    return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _display_text(node, obj))
+
+
+_URL_ATTRIBUTE = re.compile(r'\b(href|src)="(/(?!/)[^"]*)"')
+_SRCSET = re.compile(r'\bsrcset="([^"]*)"')
+
+
+def absolutize(html: str, base: str) -> str:
+    """Site-relative link and image addresses in sanitized HTML made absolute on `base`
+    (such as "https://example.com"), for feed readers."""
+    base = base.rstrip("/")
+    html = _URL_ATTRIBUTE.sub(lambda m: f'{m.group(1)}="{base}{m.group(2)}"', html)
+
+    def srcset(match: re.Match[str]) -> str:
+        candidates = []
+        for candidate in match.group(1).split(","):
+            candidate = candidate.strip()
+            if candidate.startswith("/") and not candidate.startswith("//"):
+                candidate = base + candidate
+            candidates.append(candidate)
+        return f'srcset="{", ".join(candidates)}"'
+
+    return _SRCSET.sub(srcset, html)
 
 
 # Stand-ins for the per-mention values. NUL never survives into a body (see _INVISIBLE), so
@@ -228,10 +605,6 @@ class _MentionRenderer:
     def save(self) -> None:
         if self.missing:
             cache.set_many(self.missing, CACHE_SECONDS)
-
-
-def _text_html(text: str) -> str:
-    return escape(text).replace("\n", "<br>\n")
 
 
 GENERATION_KEY = "articles:render-generation"

@@ -23,7 +23,8 @@ class BodyProblem:
 
 def check_body(body: str) -> list[BodyProblem]:
     """Every problem in a body, in source order: syntax first found by the parser, then
-    references that resolve to nothing, with the closest existing names suggested."""
+    references that resolve to nothing, with the closest existing names suggested, and links
+    whose address is not allowed."""
     names = rendering.tag_names()
     problems = [
         BodyProblem(p.line, p.column, p.message, p.severity)
@@ -48,6 +49,10 @@ def check_body(body: str) -> list[BodyProblem]:
             if names:
                 message += " Did you mean " + " or ".join(names) + "?"
             problems.append(BodyProblem(line, column, message, "error"))
+    problems.extend(
+        BodyProblem(line, column, message, "error")
+        for line, column, message in rendering.link_problems(body)
+    )
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
 

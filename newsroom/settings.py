@@ -145,3 +145,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Share links to an article's preview (for a draft or scheduled story) stop working after this
+# many seconds; changing the article's preview key revokes them sooner.
+SHARE_PREVIEW_SECONDS = env.int("SHARE_PREVIEW_SECONDS", default=7 * 24 * 60 * 60)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_corrections_and_revised_at'),
+        ('articles', '0007_article_preview_key'),
         ('images', '0001_initial'),
     ]
 
