@@ -13,6 +13,24 @@ class MediaProjectQuerySet(BySlugQuerySet):
             )
         )
 
+    def newest_first_by_kind(self):
+        """Grouped by kind in the order kinds are declared, newest first within each; undated
+        projects are the announced and upcoming ones, so they lead their kind."""
+        kind_order = models.Case(
+            *[
+                models.When(kind=kind, then=models.Value(position))
+                for position, kind in enumerate(MediaProject.Kind.values)
+            ],
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(
+            kind_order,
+            F("release_year").desc(nulls_first=True),
+            F("release_date").desc(nulls_last=True),
+            "title",
+            "pk",
+        )
+
     def by_artist(self, artist):
         return self.filter(credits__artist=artist).distinct()
 
@@ -116,6 +134,19 @@ class MediaProject(SlugNaturalKey, models.Model):
         if self.release_year:
             return str(self.release_year)
         return self.release_note or "No set release date"
+
+
+# Section headings for lists of projects of one kind.
+KIND_PLURALS = {
+    MediaProject.Kind.ALBUM: "Albums",
+    MediaProject.Kind.EP: "EPs",
+    MediaProject.Kind.SONG: "Songs",
+    MediaProject.Kind.MUSIC_VIDEO: "Music videos",
+    MediaProject.Kind.SHORT_FILM: "Short films",
+    MediaProject.Kind.FEATURE_FILM: "Feature films",
+    MediaProject.Kind.DOCUMENTARY: "Documentaries",
+    MediaProject.Kind.TOUR: "Tours",
+}
 
 
 class ProjectRelationManager(models.Manager):
