@@ -516,8 +516,17 @@ def plain_text(body: str) -> str:
 def render_body(body: str, *, feed: bool = False) -> SafeString:
     """The body as HTML for the article page, or for feeds (`feed=True`: mentions are plain
     links, no cards; links are still site-relative, see `absolutize`)."""
-    nodes = reader_nodes(body)
-    resolved = resolve(nodes)
+    return render_bodies([body], feed=feed)[0]
+
+
+def render_bodies(bodies: Sequence[str], *, feed: bool = False) -> list[SafeString]:
+    """Several bodies at once (a feed's items), with one look-up per tag name for them all."""
+    parsed = [reader_nodes(body) for body in bodies]
+    resolved = resolve(node for nodes in parsed for node in nodes)
+    return [_render(nodes, resolved, feed=feed) for nodes in parsed]
+
+
+def _render(nodes: list[Node], resolved: dict[int, Any], *, feed: bool) -> SafeString:
     placeheld = with_placeholders(nodes)
     block_slots = {
         index
@@ -699,3 +708,18 @@ def cached_body_html(body: str) -> SafeString:
         html = str(render_body(body))
         cache.set(key, html, CACHE_SECONDS)
     return mark_safe(html)
+
+
+def cached_feed_bodies(bodies: Sequence[str]) -> list[str]:
+    """The feed form of each body (site-relative links), rendered once per body text and per
+    change to linked records; those not cached are rendered together."""
+    prefix = f"articles:feed-body:{generation()}"
+    keys = [f"{prefix}:{_digest(body)}" for body in bodies]
+    found = cache.get_many(keys)
+    missing = [(key, body) for key, body in zip(keys, bodies, strict=True) if key not in found]
+    if missing:
+        rendered = render_bodies([body for _, body in missing], feed=True)
+        fresh = {key: str(html) for (key, _), html in zip(missing, rendered, strict=True)}
+        cache.set_many(fresh, CACHE_SECONDS)
+        found.update(fresh)
+    return [found[key] for key in keys]
