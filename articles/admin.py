@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
 
 from .forms import ArticleAdminForm
-from .models import Article, Byline
+from .models import Article, Byline, Correction
 
 
 class BylineInline(PreloadedAutocompleteMixin, admin.TabularInline):
@@ -18,21 +20,38 @@ class BylineInline(PreloadedAutocompleteMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("contributor", "article")
 
 
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    fields = ["kind", "text", "noted_at"]
+    extra = 0
+    verbose_name = "correction or clarification"
+    verbose_name_plural = "corrections and clarifications (shown at the foot of the story)"
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [BylineInline]
+    inlines = [BylineInline, CorrectionInline]
     list_display = ["headline", "status", "is_live", "published_at", "updated_at"]
     list_filter = ["status", "published_at", "tags"]
     search_fields = ["headline", "dek", "body", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["related_projects"]
-    readonly_fields = ["mentioned_artists", "mentioned_projects", "created_at", "updated_at"]
-    actions = ["publish_now", "unpublish"]
+    readonly_fields = [
+        "mentioned_artists",
+        "mentioned_projects",
+        "created_at",
+        "updated_at",
+        "share_link",
+    ]
+    actions = ["publish_now", "unpublish", "revoke_share_links"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "edited_version"]}),
-        ("Publication", {"fields": ["status", "published_at", "source", "legacy_path"]}),
+        (
+            "Publication",
+            {"fields": ["status", "published_at", "source", "legacy_path", "share_link"]},
+        ),
         ("Links", {"fields": ["tags", "related_projects"]}),
         (
             "Derived from the body",
@@ -51,6 +70,29 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="projects in the body")
     def mentioned_projects(self, obj):
         return ", ".join(p.title for p in obj.projects.all()) or "-"
+
+    @admin.display(description="share link")
+    def share_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the article to get a link to share its preview."
+        if obj.is_published:
+            return "The article is live: share its public address."
+        return format_html(
+            '<a class="share-link" href="{}" rel="noreferrer">Preview for readers outside the '
+            "newsroom</a> (copy the link address). Anyone with it can read the preview until "
+            '{}; "Revoke share links" in the article list makes every link given out stop '
+            "working.",
+            obj.get_share_url(),
+            date_format(timezone.localtime(obj.share_expires_at()), "DATETIME_FORMAT"),
+        )
+
+    @admin.action(description="Revoke share links to the selected articles", permissions=["change"])
+    def revoke_share_links(self, request, queryset):
+        count = 0
+        for article in queryset:
+            article.revoke_share_links()
+            count += 1
+        self.message_user(request, f"Share links revoked for {count} article(s).", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

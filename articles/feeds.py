@@ -3,9 +3,9 @@ import copy
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import escape
 
 from people.models import Artist
 
@@ -64,7 +64,7 @@ class LatestArticlesFeed(Feed):
 
     def items(self, obj=None):
         articles = self.get_articles(Article.objects.published(), obj)
-        items = list(articles.for_listing().prefetch_related("tags")[:FEED_LENGTH])
+        items = list(articles.for_listing().prefetch_related("tags", "corrections")[:FEED_LENGTH])
         # Full bodies for feed readers: mentions as plain links (no cards), absolute addresses.
         base = self.request.build_absolute_uri("/")
         bodies = rendering.cached_feed_bodies([item.body for item in items])
@@ -81,14 +81,16 @@ class LatestArticlesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        # Feed readers treat the description as HTML; the dek is plain text.
-        return escape(item.dek)
+        # Feed readers treat the description as HTML; the dek and corrections are plain text.
+        return render_to_string(
+            "articles/includes/feed_description.html", {"article": item}
+        ).strip()
 
     def item_pubdate(self, item):
         return item.published_at
 
     def item_updateddate(self, item):
-        return max(item.updated_at, item.published_at)
+        return item.last_updated or item.published_at
 
     def item_author_name(self, item):
         return ", ".join(byline.contributor.name for byline in item.bylines.all()) or None

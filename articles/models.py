@@ -1,3 +1,8 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +22,19 @@ class ArticleQuerySet(BySlugQuerySet):
 
     def by_contributor(self, contributor):
         return self.filter(bylines__contributor=contributor)
+
+    def from_share_token(self, token: str):
+        """The article a share link names, if the link is genuine, unexpired and not revoked;
+        None otherwise."""
+        try:
+            data = signing.loads(
+                token, salt=Article.SHARE_SALT, max_age=settings.SHARE_PREVIEW_SECONDS
+            )
+        except signing.BadSignature:  # tampered, or expired (SignatureExpired is a subclass)
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("a"), int):
+            return None
+        return self.filter(pk=data["a"], preview_key=str(data.get("k", ""))).first()
 
     def mentioning(self, artist):
         return self.filter(artists=artist)
@@ -78,6 +96,10 @@ class ArticleQuerySet(BySlugQuerySet):
         )
 
 
+def new_preview_key():
+    return secrets.token_urlsafe(16)
+
+
 class TaggedArticleManager(models.Manager):
     def get_by_natural_key(self, slug, tag_name):
         return self.get(content_object__slug=slug, tag__name=tag_name)
@@ -135,6 +157,11 @@ class Article(SlugNaturalKey, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the headline, dek or body last changed after publication: what "Updated" shows,
+    # together with corrections (see `last_updated`). Other saves (tags, status) leave it.
+    revised_at = models.DateTimeField(
+        "last substantive change", null=True, blank=True, editable=False
+    )
     legacy_path = models.CharField(
         "legacy address",
         max_length=300,
@@ -143,6 +170,8 @@ class Article(SlugNaturalKey, models.Model):
         blank=True,
         help_text="An old address that should redirect here, e.g. /news/1608065/some-story/.",
     )
+    # Part of every share link to this article's preview; a new key revokes the links given out.
+    preview_key = models.CharField(max_length=32, default=new_preview_key, editable=False)
     tags = TaggableManager(blank=True, through=TaggedArticle)
     # Derived from the body's shortcodes on every save (see articles.services.sync_mentions).
     artists = models.ManyToManyField(
@@ -193,6 +222,22 @@ class Article(SlugNaturalKey, models.Model):
         if self.published_at is None and self.status == self.Status.PUBLISHED:
             raise ValidationError({"published_at": "A published article needs a publication time."})
 
+    SHARE_SALT = "articles.share-preview"
+
+    def share_token(self) -> str:
+        """A signed token naming this article and its preview key (see `from_share_token`)."""
+        return signing.dumps({"a": self.pk, "k": self.preview_key}, salt=self.SHARE_SALT)
+
+    def get_share_url(self) -> str:
+        return reverse("articles:share", kwargs={"token": self.share_token()})
+
+    def share_expires_at(self, signed_at=None):
+        return (signed_at or timezone.now()) + timedelta(seconds=settings.SHARE_PREVIEW_SECONDS)
+
+    def revoke_share_links(self) -> None:
+        self.preview_key = new_preview_key()
+        self.save(update_fields=["preview_key"])
+
     @property
     def is_published(self):
         return (
@@ -201,12 +246,25 @@ class Article(SlugNaturalKey, models.Model):
             and self.published_at <= timezone.now()
         )
 
+    # Edits within this time of publication are part of publishing, not an update.
+    UPDATE_GRACE = timedelta(hours=1)
+
+    @property
+    def last_updated(self):
+        """When readers last got a change worth telling them about: the later of the last
+        substantive revision (past the grace period after publication) and the last correction;
+        None when there is neither. Reads `corrections`, so prefetch them on listings."""
+        if not self.published_at:
+            return None
+        times = [correction.noted_at for correction in self.corrections.all()]
+        if self.revised_at and self.revised_at - self.published_at > self.UPDATE_GRACE:
+            times.append(self.revised_at)
+        return max(times) if times else None
+
     @property
     def was_updated(self):
-        """True when the article changed noticeably after it was published."""
-        if not self.published_at or not self.updated_at:
-            return False
-        return (self.updated_at - self.published_at).total_seconds() > 3600
+        """True when the article changed noticeably, or was corrected, after publication."""
+        return self.last_updated is not None
 
 
 class BylineManager(models.Manager):
@@ -236,3 +294,27 @@ class Byline(models.Model):
         return (self.article.slug, self.contributor.slug)
 
     natural_key.dependencies = ["articles.article", "people.contributor"]
+
+
+class Correction(models.Model):
+    """A dated note at the foot of an article telling readers what was wrong or unclear."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(
+        help_text=(
+            "What was wrong and what is right, for readers. For example: An earlier version of "
+            "this story misstated the film's running time."
+        )
+    )
+    noted_at = models.DateTimeField("time", default=timezone.now)
+
+    class Meta:
+        ordering = ["noted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.article}"

@@ -5,6 +5,7 @@ import hashlib
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 from taggit.models import Tag
 
 from people.models import Artist, Contributor
@@ -27,6 +28,17 @@ def give_every_tag_a_slug(sender, instance, **kwargs):
 def derive_body_text(sender, instance, **kwargs):
     # Raw (loaddata) saves too, so a fixture can never carry a stale copy.
     instance.body_text = rendering.plain_text(instance.body)
+
+
+@receiver(pre_save, sender=Article, dispatch_uid="articles.revised_at")
+def note_substantive_change(sender, instance, raw, update_fields=None, **kwargs):
+    # A full save that changes what readers read (headline, dek, body) is a revision; saves of
+    # chosen fields (publishing, a merge rewriting shortcode ids) and loaddata are not.
+    if raw or instance.pk is None or update_fields is not None:
+        return
+    old = Article.objects.filter(pk=instance.pk).values_list("headline", "dek", "body").first()
+    if old is not None and old != (instance.headline, instance.dek, instance.body):
+        instance.revised_at = timezone.now()
 
 
 @receiver(post_save, sender=Article, dispatch_uid="articles.sync_mentions")

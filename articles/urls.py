@@ -10,6 +10,7 @@ urlpatterns = [
     # Tag slugs may be Unicode ("beyoncé"), which the slug converter would refuse.
     re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("preview/<str:token>/", views.SharedPreviewView.as_view(), name="share"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="rss"),
     path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
     path("feeds/artists/<slug:slug>/", feeds.ArtistFeed(), name="artist-rss"),

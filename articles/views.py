@@ -1,4 +1,5 @@
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
@@ -85,6 +86,7 @@ class ArticleDetailView(DetailView):
             queryset = queryset.published()
         return queryset.for_listing().prefetch_related(
             "tags",
+            "corrections",
             Prefetch(
                 "artists", queryset=Artist.objects.with_card_data().prefetch_related("disciplines")
             ),
@@ -109,6 +111,35 @@ class ArticleDetailView(DetailView):
         response = super().render_to_response(context, **response_kwargs)
         if context["is_preview"]:
             add_never_cache_headers(response)
+        return response
+
+
+class SharedPreviewView(ArticleDetailView):
+    """A draft or scheduled article for whoever holds a share link: signed, expiring, revoked
+    by a new preview key. Anything else about the link (tampered, expired, revoked) is a 404,
+    and once the article is live the link leads to its public page."""
+
+    def get_object(self, queryset=None):
+        article = self.get_queryset().from_share_token(self.kwargs["token"])
+        if article is None:
+            raise Http404("This preview link is not valid.")
+        return article
+
+    def can_preview(self):
+        return True
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.is_published:
+            return redirect(self.object)
+        context = self.get_context_data(object=self.object, is_share_link=True)
+        return self.render_to_response(context)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
         return response
 
 

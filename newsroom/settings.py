@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "images",
     "people",
     "projects",
     "articles",
@@ -106,6 +107,14 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploaded photos larger than this are refused with a form error.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=8 * 1024 * 1024)
+# Images: uploads with more pixels than this are refused (decoding them would take too much
+# memory), and the size check runs while the upload streams in, before anything is spooled.
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+FILE_UPLOAD_HANDLERS = [
+    "images.uploads.ImageSizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
@@ -148,3 +157,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Share links to an article's preview (for a draft or scheduled story) stop working after this
+# many seconds; changing the article's preview key revokes them sooner.
+SHARE_PREVIEW_SECONDS = env.int("SHARE_PREVIEW_SECONDS", default=7 * 24 * 60 * 60)

@@ -54,3 +54,34 @@ def make_article(*, contributors=(), tags=(), **fields):
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def image_bytes(size=(1600, 1200), *, fmt="JPEG", color="#884422") -> bytes:
+    """A generated test picture: a plain field with a lighter square at its centre, so crops
+    can be told apart."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, color)
+    width, height = size
+    ImageDraw.Draw(image).rectangle(
+        (width * 3 // 8, height * 3 // 8, width * 5 // 8, height * 5 // 8), fill="#eeeeee"
+    )
+    out = io.BytesIO()
+    image.save(out, format=fmt)
+    return out.getvalue()
+
+
+def make_image(*, size=(1600, 1200), name="photo.jpg", **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from images.models import Image
+
+    n = next(_seq)
+    fields.setdefault("title", f"Image {n}")
+    fields.setdefault("alt_text", f"Test picture {n}")
+    image = Image(**fields)
+    image.file = SimpleUploadedFile(name, image_bytes(size))
+    image.save()
+    return image

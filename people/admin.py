@@ -6,6 +6,8 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
+from images.uploads import RefusedUploadsAdminMixin
+
 from .models import Artist, Contributor, Discipline
 
 
@@ -17,8 +19,10 @@ class DisciplineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contributor)
-class ContributorAdmin(admin.ModelAdmin):
+class ContributorAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role", "is_organization", "user", "article_count"]
+    # The photo comes last: if an upload is refused part way, everything above it has arrived.
+    fields = ["name", "slug", "role", "is_organization", "bio", "user", "photo_alt", "photo"]
     list_select_related = ["user"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
@@ -33,7 +37,7 @@ class ContributorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Artist)
-class ArtistAdmin(admin.ModelAdmin):
+class ArtistAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "external_id", "discipline_list", "has_photo", "mention_count"]
     list_filter = ["is_group", "disciplines", "tags"]
     search_fields = ["name", "slug", "=external_id", "summary"]
@@ -57,9 +61,10 @@ class ArtistAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Photo", {"fields": ["photo", "photo_alt"]}),
         ("Links", {"fields": ["website", "musicbrainz_id", "wikidata_id", "profile_link"]}),
         ("Tags", {"fields": ["tags"]}),
+        # Last: if an upload is refused part way, everything above it has arrived.
+        ("Photo", {"fields": ["photo_alt", "photo"]}),
     ]
 
     def get_queryset(self, request):

@@ -5,9 +5,8 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from images.validators import validate_image_upload
 from newsroom.natural_keys import BySlugManager, BySlugQuerySet, SlugNaturalKey
-
-from .images import validate_image_upload
 
 
 class Contributor(SlugNaturalKey, models.Model):

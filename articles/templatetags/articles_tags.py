@@ -95,7 +95,7 @@ def article_json_ld(context, article, artists) -> SafeString:
     """NewsArticle data; `artists` are those the body mentions, in prefetched order."""
     artists = list(artists)
     published = article.published_at
-    modified = article.updated_at if article.was_updated else published
+    modified = article.last_updated or published
     return json_ld_script(
         _compact(
             {
@@ -119,6 +119,14 @@ def article_json_ld(context, article, artists) -> SafeString:
                 "publisher": _publisher(context),
                 "keywords": [tag.name for tag in article.tags.all()],
                 "mentions": [_artist_entity(context, artist) for artist in artists],
+                "correction": [
+                    {
+                        "@type": "CorrectionComment",
+                        "text": f"{correction.get_kind_display()}: {correction.text}",
+                        "datePublished": correction.noted_at,
+                    }
+                    for correction in article.corrections.all()
+                ],
             }
         )
     )

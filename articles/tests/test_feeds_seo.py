@@ -128,9 +128,9 @@ def test_feed_queries_do_not_grow_with_items(
             tags=["Live", "Other"],
             contributors=[make_contributor()],
         )
-    # The artist or tag, then articles, bylines, tags, and the artists all full-text bodies
-    # link to, in one look-up.
-    with django_assert_num_queries(base_queries + 4):
+    # The artist or tag, then articles, bylines, tags, corrections, and the artists all
+    # full-text bodies link to, in one look-up.
+    with django_assert_num_queries(base_queries + 5):
         get_ok(client, url)
 
 
@@ -296,6 +296,10 @@ def test_article_json_ld_is_a_news_article_with_authors_publisher_and_mentions(c
         tags=["Tours"],
         published_at=published,
     )
+    article.dek = "The short of it."
+    article.headline = "Big news"
+    article.body = mention(artist) + " More."
+    article.save()
     data = json_ld(get_ok(client, article.get_absolute_url()).content.decode())
     url = f"http://testserver{article.get_absolute_url()}"
     assert data["@context"] == "https://schema.org"

@@ -116,6 +116,9 @@ def test_article_shows_byline_links_dates_and_tag_links(client):
 
 def test_article_changed_after_publication_shows_updated_time(client):
     article = make_article(published_at=days_ago(3))
+    assert not re.search(r"Updated <time", article_page(client, article))
+    article.body = "A rewritten paragraph."
+    article.save()
     html = article_page(client, article)
     assert re.search(r'Updated <time datetime="[^"]+">', html)
 
@@ -174,10 +177,10 @@ def test_article_page_queries_do_not_grow_with_tags_artists_projects_or_related(
     article.related_projects.set([make_project() for _ in range(count)])
     for _ in range(count):
         make_article(body=body, tags=tags, contributors=[make_contributor()])
-    # Article, bylines, tags, artists (+credits, +disciplines), related projects (+credits),
-    # related articles (+bylines); then for the body one batched artist look-up and the card
-    # data (artists + credits) for cards not rendered before.
-    with django_assert_num_queries(13):
+    # Article, bylines, tags, corrections, artists (+credits, +disciplines), related projects
+    # (+credits), related articles (+bylines); then for the body one batched artist look-up and
+    # the card data (artists + credits) for cards not rendered before.
+    with django_assert_num_queries(14):
         html = article_page(client, article)
     assert html.count('class="artist-card"') == count
 

@@ -101,10 +101,11 @@ def test_article_page_queries_do_not_grow_with_artist_tags(
     client, count, django_assert_num_queries
 ):
     article = make_article(body=_body_with_artists(count), contributors=[make_contributor()])
-    # Session-free anonymous request: article, bylines, tags, artists (+credits, +disciplines),
+    # Session-free anonymous request: article, bylines, tags, corrections, artists (+credits,
+    # +disciplines),
     # related projects, related articles; then for the body one batched artist look-up, and
     # the card data (artists + credits) for cards not rendered before.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = page(client, article)
     assert response.content.decode().count('class="artist-link"') == count
 
@@ -112,7 +113,7 @@ def test_article_page_queries_do_not_grow_with_artist_tags(
 def test_cached_body_is_not_parsed_again(client, django_assert_num_queries):
     article = make_article(body=_body_with_artists(3))
     page(client, article)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page(client, article)
 
 

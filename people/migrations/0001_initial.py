@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import people.images
+import images.validators
 import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=200, unique=True)),
                 ('role', models.CharField(blank=True, help_text='For example: Staff writer.', max_length=100)),
                 ('bio', models.TextField(blank=True)),
-                ('photo', models.ImageField(blank=True, upload_to='people/contributors/%Y/%m/', validators=[people.images.validate_image_upload])),
+                ('photo', models.ImageField(blank=True, upload_to='people/contributors/%Y/%m/', validators=[images.validators.validate_image_upload])),
                 ('photo_alt', models.CharField(blank=True, help_text='Describe the photo for readers who cannot see it. Required with a photo.', max_length=300, verbose_name='photo alt text')),
                 ('user', models.OneToOneField(blank=True, help_text='The staff account that writes as this contributor, if any.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contributor', to=settings.AUTH_USER_MODEL)),
             ],
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('external_id', models.PositiveBigIntegerField(blank=True, help_text='The id from the artist database that shortcodes use: [artist id="1230523"].', null=True, unique=True, verbose_name='external id')),
                 ('summary', models.CharField(blank=True, help_text='One or two sentences shown on the profile card.', max_length=300)),
                 ('bio', models.TextField(blank=True)),
-                ('photo', models.ImageField(blank=True, upload_to='people/artists/%Y/%m/', validators=[people.images.validate_image_upload])),
+                ('photo', models.ImageField(blank=True, upload_to='people/artists/%Y/%m/', validators=[images.validators.validate_image_upload])),
                 ('photo_alt', models.CharField(blank=True, help_text='Describe the photo for readers who cannot see it. Required with a photo.', max_length=300, verbose_name='photo alt text')),
                 ('website', models.URLField(blank=True)),
                 ('musicbrainz_id', models.UUIDField(blank=True, help_text="The artist's MusicBrainz identifier, if known.", null=True, unique=True, verbose_name='MusicBrainz id')),

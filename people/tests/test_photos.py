@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from images.placeholders import initials
 from newsroom.testing import make_artist, make_contributor
-from people.images import initials
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,281 @@
+"""The one rendition engine: focal-point crops of an original, in the widths a `srcset` needs,
+in modern formats, made once and kept in storage.
+
+Readers never get an original. Every rendition has a name derived from the original's storage
+name and the rendition's spec (crop ratio, focal point, width, format), so:
+
+- the markup for a picture is computed from the database row alone (width, height and focal
+  point are stored), without opening any file;
+- a rendition is made the first time a page needs it and never again: its existence is
+  remembered in the process and in the shared cache, and checked in storage only when neither
+  knows it;
+- moving the focal point or replacing the file gives new names, so no stale crop is served.
+
+Everything goes through Django's storage API (`default_storage`), so renditions land wherever
+media does: the local media folder or an S3 bucket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache as memoize
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps, features
+
+logger = logging.getLogger(__name__)
+
+# Widths offered in a srcset; never more than the original has.
+WIDTHS = (320, 640, 960, 1280, 1920)
+
+# Pillow format name, MIME type and encoder options for each output format.
+FORMATS = {
+    "avif": ("AVIF", "image/avif", {"quality": 60, "speed": 8}),
+    "webp": ("WEBP", "image/webp", {"quality": 80, "method": 4}),
+    "jpeg": ("JPEG", "image/jpeg", {"quality": 82, "optimize": True, "progressive": True}),
+}
+# The <img> itself: every browser decodes JPEG.
+FALLBACK_FORMAT = "jpeg"
+
+CACHE_SECONDS = 60 * 60 * 24 * 30
+_KNOWN_LIMIT = 20_000
+_known: OrderedDict[str, None] = OrderedDict()
+
+
+@memoize
+def avif_supported() -> bool:
+    return bool(features.check("avif"))
+
+
+def source_formats() -> tuple[str, ...]:
+    """Formats offered as <source> elements, best first."""
+    return ("avif", "webp") if avif_supported() else ("webp",)
+
+
+Ratio = tuple[int, int] | None
+
+
+def parse_ratio(value: str | None) -> Ratio:
+    """ "16:9" → (16, 9); "" or "original" → None (the whole image)."""
+    if not value or value == "original":
+        return None
+    width, _, height = value.partition(":")
+    return int(width), int(height)
+
+
+@dataclass(frozen=True)
+class Source:
+    """An original in storage, as far as cropping needs to know it. A width and height of 0
+    mean unknown (then a requested width is made as asked)."""
+
+    name: str
+    width: int = 0
+    height: int = 0
+    focal_x: float = 0.5
+    focal_y: float = 0.5
+
+
+@dataclass(frozen=True)
+class Rendition:
+    name: str
+    width: int
+    height: int
+    format: str
+
+    @property
+    def url(self) -> str:
+        return default_storage.url(self.name)
+
+    @property
+    def mime_type(self) -> str:
+        return FORMATS[self.format][1]
+
+
+@dataclass(frozen=True)
+class Picture:
+    """Everything a <picture> element needs: a srcset per modern format and the <img>."""
+
+    sources: tuple[tuple[str, str], ...]  # (MIME type, srcset)
+    img: Rendition
+    srcset: str
+
+    @property
+    def width(self) -> int:
+        return self.img.width
+
+    @property
+    def height(self) -> int:
+        return self.img.height
+
+
+def crop_size(width: int, height: int, ratio: Ratio) -> tuple[int, int]:
+    """The largest area of `ratio` that fits in width × height."""
+    if ratio is None or not width or not height:
+        return width, height
+    rw, rh = ratio
+    if width * rh > height * rw:
+        return max(1, round(height * rw / rh)), height
+    return width, max(1, round(width * rh / rw))
+
+
+def crop_box(width: int, height: int, ratio: Ratio, fx: float, fy: float) -> tuple[int, ...]:
+    """The crop of `ratio` centred as near the focal point (fractions) as the edges allow."""
+    cw, ch = crop_size(width, height, ratio)
+    left = min(max(round(fx * width - cw / 2), 0), width - cw)
+    top = min(max(round(fy * height - ch / 2), 0), height - ch)
+    return left, top, left + cw, top + ch
+
+
+def widths_for(source: Source, ratio: Ratio, wanted=WIDTHS) -> tuple[int, ...]:
+    """The wanted widths the crop can give without upscaling (at least one: its own)."""
+    cw, _ = crop_size(source.width, source.height, ratio)
+    if not cw:
+        return tuple(wanted)
+    fitting = tuple(w for w in wanted if w <= cw)
+    return fitting or (cw,)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "image"
+
+
+def rendition_name(source: Source, ratio: Ratio, width: int, fmt: str) -> str:
+    digest = hashlib.sha256(source.name.encode()).hexdigest()[:16]
+    stem = _slug(source.name.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    shape = "orig" if ratio is None else f"{ratio[0]}x{ratio[1]}"
+    focal = f"{round(source.focal_x * 1000):03d}-{round(source.focal_y * 1000):03d}"
+    ext = "jpg" if fmt == "jpeg" else fmt
+    return f"renditions/{digest[:2]}/{digest}/{stem}-{shape}-{focal}-{width}w.{ext}"
+
+
+def _rendition(source: Source, ratio: Ratio, width: int, fmt: str) -> Rendition:
+    cw, ch = crop_size(source.width, source.height, ratio)
+    if cw and ch:
+        height = max(1, round(width * ch / cw))
+    else:
+        height = width if ratio is None else max(1, round(width * ratio[1] / ratio[0]))
+    return Rendition(rendition_name(source, ratio, width, fmt), width, height, fmt)
+
+
+def picture(source: Source, *, ratio: Ratio = None, widths=WIDTHS) -> Picture | None:
+    """The renditions for a responsive picture of `source`, made now if they do not exist yet.
+    None when the original cannot be read (the page then shows no picture, never an error)."""
+    widths = widths_for(source, ratio, widths)
+    formats = (*source_formats(), FALLBACK_FORMAT)
+    if not ensure(source, ratio, widths, formats):
+        return None
+    fallback = [_rendition(source, ratio, w, FALLBACK_FORMAT) for w in widths]
+    sources = tuple(
+        (FORMATS[fmt][1], _srcset([_rendition(source, ratio, w, fmt) for w in widths]))
+        for fmt in source_formats()
+    )
+    # The plain src is for the rare browser without srcset: a middling size.
+    img = fallback[min(1, len(fallback) - 1)]
+    return Picture(sources=sources, img=img, srcset=_srcset(fallback))
+
+
+def single(source: Source, *, ratio: Ratio, width: int, fmt: str = "jpeg") -> Rendition | None:
+    """One rendition of `ratio` at `width` (or the crop's own width if smaller), e.g. a share
+    image. None when the original cannot be read."""
+    width = widths_for(source, ratio, (width,))[0]
+    if not ensure(source, ratio, (width,), (fmt,)):
+        return None
+    return _rendition(source, ratio, width, fmt)
+
+
+def _srcset(renditions: list[Rendition]) -> str:
+    return ", ".join(f"{r.url} {r.width}w" for r in renditions)
+
+
+def ensure(source: Source, ratio: Ratio, widths, formats) -> bool:
+    """Make the renditions unless they are known to exist; False if the original is unusable.
+
+    A group is written in a fixed order and its last file stands for the whole group, so one
+    check answers for all of them.
+    """
+    last = rendition_name(source, ratio, widths[-1], formats[-1])
+    if last in _known:
+        return True
+    key = f"images:rendition:{last}"
+    if not cache.get(key):
+        if not default_storage.exists(last):
+            try:
+                generate(source, ratio, widths, formats)
+            except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+                logger.warning("Cannot make renditions of %s", source.name, exc_info=True)
+                return False
+        cache.set(key, True, CACHE_SECONDS)
+    _remember(last)
+    return True
+
+
+def _remember(name: str) -> None:
+    _known[name] = None
+    while len(_known) > _KNOWN_LIMIT:
+        _known.popitem(last=False)
+
+
+def forget_known() -> None:
+    """Drop this process's memory of existing renditions (for tests)."""
+    _known.clear()
+
+
+def generate(source: Source, ratio: Ratio, widths, formats) -> list[str]:
+    """Crop the original once and write every width in every format; returns the names."""
+    with default_storage.open(source.name, "rb") as fh:
+        with Image.open(fh) as original:
+            largest = max(widths)
+            if original.format == "JPEG" and source.width and source.height:
+                # Decode JPEGs at the smallest scale that still covers the largest width.
+                cw, _ = crop_size(source.width, source.height, ratio)
+                scale = largest / cw if cw else 1
+                original.draft("RGB", (round(source.width * scale), round(source.height * scale)))
+            image = ImageOps.exif_transpose(original)
+            image.load()
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    box = crop_box(image.width, image.height, ratio, source.focal_x, source.focal_y)
+    cropped = image.crop(box)
+    jobs = [(w, fmt) for w in sorted(widths, reverse=True) for fmt in formats]
+    sentinel = (widths[-1], formats[-1])
+    jobs.remove(sentinel)
+    jobs.append(sentinel)  # the file that stands for the group is written last
+    resized: dict[int, Image.Image] = {}
+    names = []
+    for width, fmt in jobs:
+        if width not in resized:
+            height = max(1, round(width * cropped.height / cropped.width))
+            resized[width] = cropped.resize(
+                (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0
+            )
+        names.append(_write(resized[width], source, ratio, width, fmt))
+    return names
+
+
+def _write(image: Image.Image, source: Source, ratio: Ratio, width: int, fmt: str) -> str:
+    pil_format, _, options = FORMATS[fmt]
+    if pil_format == "JPEG" and image.mode == "RGBA":
+        flat = Image.new("RGB", image.size, "#ffffff")
+        flat.paste(image, mask=image.getchannel("A"))
+        image = flat
+    out = io.BytesIO()
+    image.save(out, format=pil_format, **options)
+    return save_once(rendition_name(source, ratio, width, fmt), out.getvalue())
+
+
+def save_once(name: str, data: bytes) -> str:
+    """Write `data` under exactly `name`. If another process wrote it first, theirs stays (the
+    bytes are the same) and any copy the storage saved under another name is removed."""
+    if default_storage.exists(name):
+        return name
+    saved = default_storage.save(name, ContentFile(data))
+    if saved != name:
+        default_storage.delete(saved)
+    return name
