@@ -104,9 +104,7 @@ class ArticleAdmin(admin.ModelAdmin):
         for article in queryset:
             article.revoke_share_links()
             count += 1
-        self.message_user(
-            request, f"Share links revoked for {count} article(s).", messages.SUCCESS
-        )
+        self.message_user(request, f"Share links revoked for {count} article(s).", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

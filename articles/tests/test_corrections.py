@@ -112,9 +112,7 @@ def test_feeds_carry_corrections_and_their_time():
     client = Client()
     article = published_days_ago(4, dek="The dek & more")
     noted = timezone.now() - timedelta(hours=5)
-    Correction.objects.create(
-        article=article, text="Wrong <b>date</b> & place.", noted_at=noted
-    )
+    Correction.objects.create(article=article, text="Wrong <b>date</b> & place.", noted_at=noted)
     rss = ET.fromstring(client.get("/feeds/latest/").content)
     description = rss.find("channel/item/description").text
     assert "The dek &amp; more" in description
