@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from images.admin import thumbnail as image_thumbnail
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
 
 from .forms import ArticleAdminForm
@@ -48,12 +49,16 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["related_projects"]
+    # The lead photo is chosen from the image library's list, which shows thumbnails and
+    # searches titles, captions and credits; the chosen photo is previewed beside the field.
+    raw_id_fields = ["lead_image"]
     readonly_fields = [
         "mentioned_artists",
         "mentioned_projects",
         "created_at",
         "updated_at",
         "share_link",
+        "lead_image_preview",
     ]
     actions = ["publish_now", "unpublish", "revoke_share_links"]
     fieldsets = [
@@ -64,6 +69,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "Publication",
             {"fields": ["status", "published_at", "source", "legacy_path", "share_link"]},
         ),
+        ("Lead photo", {"fields": ["lead_image", "lead_image_preview"]}),
         ("Links", {"fields": ["tags", "related_projects"]}),
         (
             "Derived from the body",
@@ -74,6 +80,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="live", boolean=True)
     def is_live(self, obj):
         return obj.is_published
+
+    @admin.display(description="lead photo preview")
+    def lead_image_preview(self, obj):
+        return image_thumbnail(obj.lead_image) or "-"
 
     @admin.display(description="artists in the body")
     def mentioned_artists(self, obj):
