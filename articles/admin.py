@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -15,6 +17,10 @@ class BylineInline(PreloadedAutocompleteMixin, admin.TabularInline):
     autocomplete_fields = ["contributor"]
     fields = ["contributor", "position"]
     extra = 1
+    # Editors order bylines with up and down buttons (static/js/admin-order.js), which number
+    # the hidden positions on save.
+    classes = ["orderable"]
+    formfield_overrides = {models.PositiveSmallIntegerField: {"widget": forms.HiddenInput}}
 
     def get_queryset(self, request):
         # Each row's heading is the byline's __str__, which reads the article as well.
@@ -31,6 +37,10 @@ class CorrectionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin-article.css"]}
+        js = ["js/admin-order.js"]
+
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
     list_display = ["headline", "status", "is_live", "published_at", "updated_at"]
@@ -52,7 +62,9 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     actions = ["publish_now", "unpublish", "revoke_share_links"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "edited_version"]}),
+        # The bylines inline comes right after this first fieldset (see the change form template).
+        (None, {"fields": ["headline", "slug", "dek"]}),
+        ("Story", {"fields": ["body", "edited_version"]}),
         (
             "Publication",
             {"fields": ["status", "published_at", "source", "legacy_path", "share_link"]},

@@ -1,3 +1,5 @@
+import copy
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -7,13 +9,44 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from people.models import Artist
 
+from . import rendering
 from .models import Article
 
 FEED_LENGTH = 20
 
 
+class FullTextRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with each item's full body in content:encoded."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
+
+
+class FullTextAtomFeed(Atom1Feed):
+    """Atom with each entry's full body as HTML content."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
 class LatestArticlesFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = FullTextRssFeed
+
+    def __call__(self, request, *args, **kwargs):
+        # One feed object serves every request: the request's own state goes on a copy.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
 
     def title(self, obj=None):
         return f"{settings.SITE_NAME}: latest news"
@@ -31,7 +64,18 @@ class LatestArticlesFeed(Feed):
 
     def items(self, obj=None):
         articles = self.get_articles(Article.objects.published(), obj)
-        return articles.for_listing().prefetch_related("tags", "corrections")[:FEED_LENGTH]
+        items = list(articles.for_listing().prefetch_related("tags", "corrections")[:FEED_LENGTH])
+        # Full bodies for feed readers: mentions as plain links (no cards), absolute addresses.
+        base = self.request.build_absolute_uri("/")
+        bodies = rendering.cached_feed_bodies([item.body for item in items])
+        self.contents = {
+            item.pk: rendering.absolutize(html, base)
+            for item, html in zip(items, bodies, strict=True)
+        }
+        return items
+
+    def item_extra_kwargs(self, item):
+        return {"content": self.contents.get(item.pk)}
 
     def item_title(self, item):
         return item.headline
@@ -56,7 +100,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = FullTextAtomFeed
 
 
 class ArtistFeed(LatestArticlesFeed):
@@ -79,7 +123,7 @@ class ArtistFeed(LatestArticlesFeed):
 
 
 class ArtistAtomFeed(ArtistFeed):
-    feed_type = Atom1Feed
+    feed_type = FullTextAtomFeed
 
 
 class TagFeed(LatestArticlesFeed):
@@ -102,4 +146,4 @@ class TagFeed(LatestArticlesFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = FullTextAtomFeed

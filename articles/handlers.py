@@ -1,4 +1,5 @@
-"""The shortcode tags article bodies may use: [artist], [project], [contributor] and [image]."""
+"""The shortcode tags article bodies may use: [artist], [project], [contributor], [embed] and
+[image]."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from images.models import Image
 from people.models import Artist, Contributor
 from projects.models import MediaProject
 
+from .embeds import embed_problem, parse_embed
 from .rendering import TagHandler, register
 from .shortcodes import Shortcode
 
@@ -206,5 +208,25 @@ register(
         lookup=_lookup_contributors,
         load=lambda pks: Contributor.objects.in_bulk(pks),
         suggest=_close_matches(Contributor),
+    )
+)
+
+
+def _validate_embed(node: Shortcode) -> str | None:
+    return embed_problem(str(node.attrs.get("url", "")))
+
+
+# [embed url="https://…" /]: no database behind it; the "look-up" parses each URL.
+register(
+    TagHandler(
+        name="embed",
+        template="articles/includes/embed.html",
+        context_name="embed",
+        validate=_validate_embed,
+        lookup=lambda nodes: [parse_embed(str(node.attrs.get("url", ""))) for node in nodes],
+        load=lambda pks: {},
+        block=True,
+        inline_template="articles/includes/embed_link.html",
+        feed_template="articles/includes/embed_link.html",
     )
 )

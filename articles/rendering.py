@@ -362,24 +362,21 @@ def _check_links(state: StateCore) -> None:
 
 
 def _place_slots(state: StateCore) -> None:
-    """Block tags standing alone in a paragraph replace the paragraph; tags inside a link's
-    text are marked to render as text; headings go no deeper than h3, and # is h2 (the
-    headline is the page's only h1)."""
+    """Block tags on a line of their own leave their paragraph (see `_split_paragraph`); tags
+    inside a link's text are marked to render as text; headings go no deeper than h3, and #
+    is h2 (the headline is the page's only h1)."""
     blocks: set[int] = state.env.get("block_slots", set())
     tokens: list[Token] = []
     i = 0
     while i < len(state.tokens):
         token = state.tokens[i]
-        if token.type == "paragraph_open" and blocks:
-            inline = state.tokens[i + 1]
-            alone = _ALONE.fullmatch(inline.content.strip())
-            if alone and int(alone.group(1).translate(_UNDIGITS)) in blocks:
-                html = Token("html_block", "", 0)
-                html.content = BLOCK + inline.content.strip()[1:] + "\n"
-                html.block = True
-                tokens.append(html)
-                i += 3
-                continue
+        if token.type == "paragraph_open" and blocks and FULL in state.tokens[i + 1].content:
+            tokens.extend(_split_paragraph(state.tokens[i : i + 3], blocks))
+            i += 3
+        else:
+            tokens.append(token)
+            i += 1
+    for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = "h3" if token.tag in ("h3", "h4", "h5", "h6") else "h2"
         if token.type == "inline" and token.children:
@@ -391,9 +388,59 @@ def _place_slots(state: StateCore) -> None:
                     depth -= 1
                 elif depth and child.type == "text" and FULL in child.content:
                     child.content = child.content.replace(FULL, TEXT)
-        tokens.append(token)
-        i += 1
     state.tokens = tokens
+
+
+_BREAKS = ("softbreak", "hardbreak")
+
+
+def _split_paragraph(paragraph: list[Token], blocks: set[int]) -> list[Token]:
+    """A paragraph with block tags on lines of their own, as the paragraphs around them and
+    the tags themselves (a figure may not sit inside <p>). A block tag sharing its line with
+    text, or inside emphasis or a link, stays inline."""
+    opening, inline, closing = paragraph
+    children = inline.children or []
+    out: list[Token] = []
+    run: list[Token] = []
+
+    def flush() -> None:
+        while run and run[-1].type in _BREAKS:
+            run.pop()
+        while run and run[0].type in _BREAKS:
+            run.pop(0)
+        if run:
+            part = Token("inline", "", 0)
+            part.children = list(run)
+            part.content = "".join(child.content for child in run)
+            part.map = inline.map
+            out.extend([_copy(opening), part, _copy(closing)])
+        run.clear()
+
+    depth = 0
+    for index, child in enumerate(children):
+        depth += child.nesting
+        alone = _ALONE.fullmatch(child.content) if child.type == "text" and depth == 0 else None
+        if (
+            alone
+            and int(alone.group(1).translate(_UNDIGITS)) in blocks
+            and (index == 0 or children[index - 1].type in _BREAKS)
+            and (index == len(children) - 1 or children[index + 1].type in _BREAKS)
+        ):
+            flush()
+            html = Token("html_block", "", 0)
+            html.content = BLOCK + child.content[1:] + "\n"
+            html.block = True
+            out.append(html)
+        else:
+            run.append(child)
+    flush()
+    return out
+
+
+def _copy(token: Token) -> Token:
+    copy = Token(token.type, token.tag, token.nesting)
+    copy.block, copy.hidden, copy.map = token.block, token.hidden, token.map
+    return copy
 
 
 def _markdown_parser() -> MarkdownIt:
@@ -472,8 +519,17 @@ def plain_text(body: str) -> str:
 def render_body(body: str, *, feed: bool = False) -> SafeString:
     """The body as HTML for the article page, or for feeds (`feed=True`: mentions are plain
     links, no cards; links are still site-relative, see `absolutize`)."""
-    nodes = reader_nodes(body)
-    resolved = resolve(nodes)
+    return render_bodies([body], feed=feed)[0]
+
+
+def render_bodies(bodies: Sequence[str], *, feed: bool = False) -> list[SafeString]:
+    """Several bodies at once (a feed's items), with one look-up per tag name for them all."""
+    parsed = [reader_nodes(body) for body in bodies]
+    resolved = resolve(node for nodes in parsed for node in nodes)
+    return [_render(nodes, resolved, feed=feed) for nodes in parsed]
+
+
+def _render(nodes: list[Node], resolved: dict[int, Any], *, feed: bool) -> SafeString:
     placeheld = with_placeholders(nodes)
     block_slots = {
         index
@@ -484,6 +540,8 @@ def render_body(body: str, *, feed: bool = False) -> SafeString:
     }
     html = markdown(placeheld, block_slots)
     html = fill_tags(html, placeheld.slots, resolved, feed=feed)
+    # A paragraph that held only a tag resolving to nothing.
+    html = html.replace("<p></p>\n", "").replace("<p></p>", "")
     return mark_safe(sanitize(html.strip()))
 
 
@@ -502,7 +560,8 @@ def fill_tags(html: str, slots: list[Node | str], resolved: dict[int, Any], *, f
                 return escape(_display_text(slot, obj))
             return _render_template(handler.inline_template, handler, slot, obj)
         if feed:
-            return _feed_html(handler, slot, obj)
+            html = _feed_html(handler, slot, obj)
+            return f"<p>{html}</p>" if mark == BLOCK and handler.feed_template else html
         return mentions.render(slot, obj)
 
     filled = _PLACEHOLDER.sub(fill, html)
@@ -652,3 +711,18 @@ def cached_body_html(body: str) -> SafeString:
         html = str(render_body(body))
         cache.set(key, html, CACHE_SECONDS)
     return mark_safe(html)
+
+
+def cached_feed_bodies(bodies: Sequence[str]) -> list[str]:
+    """The feed form of each body (site-relative links), rendered once per body text and per
+    change to linked records; those not cached are rendered together."""
+    prefix = f"articles:feed-body:{generation()}"
+    keys = [f"{prefix}:{_digest(body)}" for body in bodies]
+    found = cache.get_many(keys)
+    missing = [(key, body) for key, body in zip(keys, bodies, strict=True) if key not in found]
+    if missing:
+        rendered = render_bodies([body for _, body in missing], feed=True)
+        fresh = {key: str(html) for (key, _), html in zip(missing, rendered, strict=True)}
+        cache.set_many(fresh, CACHE_SECONDS)
+        found.update(fresh)
+    return [found[key] for key in keys]

@@ -129,13 +129,25 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Article bodies: the players [embed] may show, by origin (exactly these may be framed, see
+# frame-src below), and whether links to other sites in bodies carry rel="nofollow".
+EMBED_FRAME_ORIGINS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://open.spotify.com",
+    "https://w.soundcloud.com",
+    "https://embed.music.apple.com",
+]
+BODY_LINKS_NOFOLLOW = env.bool("BODY_LINKS_NOFOLLOW", default=False)
+
 # Public pages load scripts, styles and images from the site itself only. Serving media from
 # another host (S3, a CDN) means adding it to img-src here or in the environment.
 CONTENT_SECURITY_POLICY = env.str(
     "CONTENT_SECURITY_POLICY",
     default=(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; "
+        f"frame-src {' '.join(EMBED_FRAME_ORIGINS)}"
     ),
 )
 

@@ -3,6 +3,7 @@ import re
 import uuid
 from xml.etree import ElementTree
 
+import html5lib
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -123,10 +124,13 @@ def test_feed_queries_do_not_grow_with_items(
     artist = make_artist(slug="feed-artist")
     for _ in range(count):
         make_article(
-            body=mention(artist), tags=["Live", "Other"], contributors=[make_contributor()]
+            body=f"{mention(artist)} and {mention(make_artist())}",
+            tags=["Live", "Other"],
+            contributors=[make_contributor()],
         )
-    # The artist or tag, then articles, bylines, tags, corrections.
-    with django_assert_num_queries(base_queries + 4):
+    # The artist or tag, then articles, bylines, tags, corrections, and the artists all
+    # full-text bodies link to, in one look-up.
+    with django_assert_num_queries(base_queries + 5):
         get_ok(client, url)
 
 
@@ -426,3 +430,57 @@ def test_album_and_song_json_ld_link_each_other(client):
     song_data = project_data(client, song)
     assert song_data["inAlbum"]["name"] == "The Album"
     assert song_data["duration"] == "PT4M"
+
+
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+FULL_BODY = (
+    "## The *808s* sessions\n\n"
+    "Said {kanye} of [the label](https://www.islandrecords.com/) and [news](/news/).\n\n"
+    "> A quote with {kanye_self}\n\n"
+    '[embed url="https://youtu.be/dQw4w9WgXcQ" /]\n\n'
+    "<script>alert(1)</script> & [x](javascript:alert(1))"
+)
+
+
+def full_text_body():
+    kanye = make_artist(external_id=1230523, name="Kanye West", slug="kanye-west")
+    return FULL_BODY.format(kanye=mention(kanye), kanye_self='[artist id="1230523" /]')
+
+
+def check_feed_html(html):
+    # Well-formed and safe: strict HTML parse, nothing active, no cards, absolute addresses.
+    fragment = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parseFragment(html)
+    elements = list(fragment.iter())
+    assert {e.tag for e in elements} - {"DOCUMENT_FRAGMENT"} <= {
+        "p", "a", "h2", "em", "blockquote", "br", "strong", "ul", "ol", "li", "hr", "figure",
+        "figcaption", "img", "span",
+    }  # fmt: skip
+    for element in elements:
+        assert "profile-card" not in (element.get("class") or "")
+        for attr, value in element.attrib.items():
+            assert not attr.startswith("on")
+            if attr in ("href", "src"):
+                assert value.startswith(("http://testserver/", "https://")), value
+    assert "<iframe" not in html and "<button" not in html and "<script" not in html
+    assert '<a href="http://testserver/artists/kanye-west/">Kanye West</a>' in html
+    assert '<a href="http://testserver/news/">news</a>' in html
+    assert '<a href="https://www.islandrecords.com/" rel="noopener">the label</a>' in html
+    assert '<a href="https://youtu.be/dQw4w9WgXcQ" rel="noopener">' in html
+    assert "<h2>The <em>808s</em> sessions</h2>" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; x" in html
+
+
+def test_rss_items_carry_the_full_body(client):
+    make_article(body=full_text_body())
+    response = get_ok(client, reverse("articles:rss"))
+    item = ElementTree.fromstring(response.content).find("channel/item")
+    check_feed_html(item.findtext(CONTENT))
+
+
+def test_atom_entries_carry_the_full_body(client):
+    make_article(body=full_text_body())
+    response = get_ok(client, reverse("articles:atom"))
+    entry = ElementTree.fromstring(response.content).find(f"{ATOM}entry")
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html"
+    check_feed_html(content.text)
