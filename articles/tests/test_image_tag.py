@@ -7,17 +7,9 @@ import pytest
 
 from articles import services
 from articles.rendering import render_body
-from images import renditions
 from newsroom.testing import make_article, make_image
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _forget():
-    renditions.forget_known()
-    yield
-    renditions.forget_known()
 
 
 def strict_parse(html):

@@ -11,17 +11,9 @@ from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 
-from images import renditions
 from newsroom.testing import make_article, make_artist, make_contributor, make_image
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _forget():
-    renditions.forget_known()
-    yield
-    renditions.forget_known()
 
 
 def html_of(response):

@@ -11,13 +11,6 @@ from newsroom.testing import make_image
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _forget():
-    renditions.forget_known()
-    yield
-    renditions.forget_known()
-
-
 @pytest.fixture
 def memory_storage(settings):
     # Object storage has no local paths: the engine must work through the storage API alone.
