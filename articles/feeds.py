@@ -39,6 +39,14 @@ class FullTextAtomFeed(Atom1Feed):
             handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
+def lead_figure(article) -> str:
+    """The story's lead photo for the top of its feed entry, or nothing."""
+    if not article.lead_image:
+        return ""
+    html = render_to_string("articles/includes/lead_figure.html", {"image": article.lead_image})
+    return rendering.sanitize(html.strip()) + "\n"
+
+
 class LatestArticlesFeed(Feed):
     feed_type = FullTextRssFeed
 
@@ -69,7 +77,7 @@ class LatestArticlesFeed(Feed):
         base = self.request.build_absolute_uri("/")
         bodies = rendering.cached_feed_bodies([item.body for item in items])
         self.contents = {
-            item.pk: rendering.absolutize(html, base)
+            item.pk: rendering.absolutize(lead_figure(item) + html, base)
             for item, html in zip(items, bodies, strict=True)
         }
         return items
