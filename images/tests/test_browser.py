@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from articles.tests.test_browser import (  # noqa: F401 (fixtures)
     ARTIFACTS,
+    AXE,
     DESKTOP,
     PHONE,
     assert_no_horizontal_scroll,
@@ -95,3 +96,20 @@ def test_listings_and_browse_pages_fit_a_phone(browser, photo_site, path):  # no
         assert_no_horizontal_scroll(page)
         page.screenshot(path=ARTIFACTS / f"browse{path.strip('/') or '-home'}-360.png")
     assert refused == []
+
+
+@pytest.mark.parametrize("path", ["story", "/", "/artists/", "/projects/"])
+def test_axe_finds_nothing_serious_on_photo_and_browse_pages(browser, photo_site, path):  # noqa: F811
+    if not AXE.exists():
+        pytest.skip("axe-core not installed: run `npm ci` (make test does it when npm exists)")
+    site, story = photo_site
+    # axe is injected as an inline script, which the site's Content-Security-Policy refuses.
+    with open_page(browser, bypass_csp=True) as page:
+        page.goto(site + (story if path == "story" else path))
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate(
+            "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
+        )
+    assert results["passes"], "axe ran no checks"
+    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, [(v["id"], [n["target"] for n in v["nodes"]]) for v in serious]
