@@ -26,6 +26,10 @@ def thumbnail(image, *, size: int = 80):
 
 @admin.register(Image)
 class ImageAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin-images.css"]}
+        js = ["js/admin-focal-point.js"]
+
     list_display = ["thumbnail", "title", "credit", "dimensions", "uploaded_at", "shortcode"]
     list_display_links = ["thumbnail", "title"]
     list_filter = ["uploaded_at", "tags"]
@@ -36,8 +40,8 @@ class ImageAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
     # The file comes last: if an upload is refused part way, everything above it has arrived.
     fieldsets = [
         (None, {"fields": ["title", "alt_text", "caption", "credit", "tags"]}),
-        ("Crops", {"fields": ["focal_x", "focal_y"]}),
-        ("File", {"fields": ["file", "preview", "dimensions", "uploaded_at", "copy_shortcode"]}),
+        ("Crops", {"fields": ["preview", "focal_x", "focal_y"]}),
+        ("File", {"fields": ["file", "dimensions", "uploaded_at", "copy_shortcode"]}),
     ]
 
     def get_queryset(self, request):
@@ -61,9 +65,13 @@ class ImageAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
         picture = obj.picture(widths=(640,))
         if picture is None:
             return "The file cannot be read."
-        width = min(320, picture.width)
+        width = min(480, picture.width)
         return format_html(
-            '<img src="{}" alt="{}" width="{}" height="{}">',
+            '<span class="focal-frame" title="Click to set the focal point">'
+            '<img src="{}" alt="{}" width="{}" height="{}">'
+            '<span class="focal-marker" hidden></span></span>'
+            '<br><span class="help">Click the photo to set the focal point: crops keep it in '
+            "view.</span>",
             picture.img.url,
             obj.alt_text,
             width,
