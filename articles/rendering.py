@@ -331,12 +331,17 @@ def _source_offset(state: StateCore, block: Token, offset: int) -> int:
     return starts[number] + column + (offset - line_begin)
 
 
+# Every link has one of these in its source (a reference-style link would not, but reference
+# definitions are off): blocks without them need no link checks.
+_MAY_LINK = re.compile(r"\]\(|<")
+
+
 def _check_links(state: StateCore) -> None:
     """Refuses links outside the allow-list (they render as their text alone, and are reported
     through env["link_problems"]) and marks external ones rel="noopener"."""
     problems = state.env.setdefault("link_problems", [])
     for block in state.tokens:
-        if block.type != "inline" or not block.children:
+        if block.type != "inline" or not block.children or not _MAY_LINK.search(block.content):
             continue
         refused: set[int] = set()
         openers: list[Token] = []
@@ -363,11 +368,14 @@ def _place_slots(state: StateCore) -> None:
     inside a link's text are marked to render as text; headings go no deeper than h3, and #
     is h2 (the headline is the page's only h1)."""
     blocks: set[int] = state.env.get("block_slots", set())
+    block_placeholders = [_placeholder(index) for index in blocks]
     tokens: list[Token] = []
     i = 0
     while i < len(state.tokens):
         token = state.tokens[i]
-        if token.type == "paragraph_open" and blocks and FULL in state.tokens[i + 1].content:
+        if token.type == "paragraph_open" and any(
+            placeholder in state.tokens[i + 1].content for placeholder in block_placeholders
+        ):
             tokens.extend(_split_paragraph(state.tokens[i : i + 3], blocks))
             i += 3
         else:
@@ -376,9 +384,9 @@ def _place_slots(state: StateCore) -> None:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = "h3" if token.tag in ("h3", "h4", "h5", "h6") else "h2"
-        if token.type == "inline" and token.children:
+        if token.type == "inline" and FULL in token.content and _MAY_LINK.search(token.content):
             depth = 0
-            for child in token.children:
+            for child in token.children or ():
                 if child.type == "link_open":
                     depth += 1
                 elif child.type == "link_close":
@@ -408,7 +416,8 @@ def _split_paragraph(paragraph: list[Token], blocks: set[int]) -> list[Token]:
         if run:
             part = Token("inline", "", 0)
             part.children = list(run)
-            part.content = "".join(child.content for child in run)
+            # The whole paragraph's source: what later checks search for link syntax in.
+            part.content = inline.content
             part.map = inline.map
             out.extend([_copy(opening), part, _copy(closing)])
         run.clear()
@@ -535,14 +544,17 @@ def _render(nodes: list[Node], resolved: dict[int, Any], *, feed: bool) -> SafeS
         and REGISTRY[slot.name].block
         and resolved[id(slot)] is not None
     }
-    html = markdown(placeheld, block_slots)
+    html = sanitize(markdown(placeheld, block_slots))
     html = fill_tags(html, placeheld.slots, resolved, feed=feed)
     # A paragraph that held only a tag resolving to nothing.
     html = html.replace("<p></p>\n", "").replace("<p></p>", "")
-    return mark_safe(sanitize(html.strip()))
+    return mark_safe(html.strip())
 
 
 def fill_tags(html: str, slots: list[Node | str], resolved: dict[int, Any], *, feed: bool) -> str:
+    """The rendered tags in place of their placeholders. Each tag's HTML has passed the
+    sanitizer on its own (a card once when it is rendered, not in every body that shows it);
+    the text put into it is escaped, so the whole stays within the allow-list."""
     tags = [slot for slot in slots if isinstance(slot, Shortcode)]
     mentions = None if feed else _MentionRenderer(tags, resolved)
 
@@ -550,14 +562,14 @@ def fill_tags(html: str, slots: list[Node | str], resolved: dict[int, Any], *, f
         mark, slot = match.group(1), slots[int(match.group(2).translate(_UNDIGITS))]
         obj = resolved.get(id(slot)) if isinstance(slot, Shortcode) else None
         if obj is None or mark == TEXT:
-            return escape(_display_text(slot, obj))
+            return _escape(_display_text(slot, obj))
         handler = REGISTRY[slot.name]
         if handler.block and mark != BLOCK:
             if handler.inline_template is None:
-                return escape(_display_text(slot, obj))
-            return _render_template(handler.inline_template, handler, slot, obj)
+                return _escape(_display_text(slot, obj))
+            return sanitize(_render_template(handler.inline_template, handler, slot, obj))
         if feed:
-            html = _feed_html(handler, slot, obj)
+            html = sanitize(_feed_html(handler, slot, obj))
             return f"<p>{html}</p>" if mark == BLOCK and handler.feed_template else html
         return mentions.render(slot, obj)
 
@@ -565,6 +577,12 @@ def fill_tags(html: str, slots: list[Node | str], resolved: dict[int, Any], *, f
     if mentions is not None:
         mentions.save()
     return filled
+
+
+def _escape(text: str) -> str:
+    """Text escaped for a text position as the sanitizer writes it, so that the output does
+    not depend on which step escaped it."""
+    return html_lib.escape(text, quote=False).replace("\xa0", "&nbsp;")
 
 
 def _render_template(template: str, handler: TagHandler, node: Shortcode, obj: Any) -> str:
@@ -600,10 +618,12 @@ def absolutize(html: str, base: str) -> str:
     return _SRCSET.sub(srcset, html)
 
 
-# Stand-ins for the per-mention values. NUL never survives into a body (see _INVISIBLE), so
-# they cannot collide with anything an editor wrote.
-_TEXT_SLOT = "\x00text\x00"
-_ID_SLOT = "\x00mention\x00"
+# Stand-ins for the per-mention values, in cards rendered once and filled in for each mention:
+# private-use characters, which the sanitizer keeps as they are. Only the card templates'
+# output is searched for them, never text from a body.
+_TEXT_SLOT = "\ue004text\ue004"
+_ID_SLOT = "\ue004mention\ue004"
+_SLOT_IN_TAG = re.compile("<[^>]*" + _TEXT_SLOT)
 
 
 class _MentionRenderer:
@@ -615,7 +635,7 @@ class _MentionRenderer:
 
     def __init__(self, nodes: list[Node], resolved: dict[int, Any]) -> None:
         self.count = 0
-        self.prefix = f"articles:mention:{generation()}"
+        self.prefix = f"articles:card:{generation()}"
         wanted = {
             self._key(node, resolved[id(node)])
             for node in nodes
@@ -624,6 +644,7 @@ class _MentionRenderer:
         cached = cache.get_many([self._cache_key(key) for key in wanted]) if wanted else {}
         self.rendered = {key: cached.get(self._cache_key(key)) for key in wanted}
         self.missing: dict[str, str] = {}
+        self.text_in_tag: dict[tuple[str, Any, bool], bool] = {}
         self.load_missing()
 
     @staticmethod
@@ -654,11 +675,17 @@ class _MentionRenderer:
                 "text": None if node.content is None else _TEXT_SLOT,
                 "mention_id": _ID_SLOT,
             }
-            html = self.rendered[key] = render_to_string(handler.template, context).strip()
+            html = render_to_string(handler.template, context).strip()
+            html = self.rendered[key] = sanitize(html)
             self.missing[self._cache_key(key)] = html
         html = html.replace(_ID_SLOT, f"mention-{self.count}")
         if node.content is not None:
-            html = html.replace(_TEXT_SLOT, escape(node.content))
+            # Quotes escaped too when the template shows the text inside a tag's attributes.
+            in_tag = self.text_in_tag.get(key)
+            if in_tag is None:
+                in_tag = self.text_in_tag[key] = bool(_SLOT_IN_TAG.search(html))
+            text = escape(node.content) if in_tag else _escape(node.content)
+            html = html.replace(_TEXT_SLOT, text.replace("\xa0", "&nbsp;"))
         return html
 
     def save(self) -> None:
@@ -702,7 +729,8 @@ def cached_references(body: str) -> list[tuple[str, str, str]]:
 
 def cached_body_html(body: str) -> SafeString:
     """The body's HTML, rendered once per body text and per change to linked records."""
-    key = f"articles:body:{generation()}:{_digest(body)}"
+    # The key names the body format, so bodies cached by an earlier renderer are not served.
+    key = f"articles:body:markdown:{generation()}:{_digest(body)}"
     html = cache.get(key)
     if html is None:
         html = str(render_body(body))
@@ -713,7 +741,7 @@ def cached_body_html(body: str) -> SafeString:
 def cached_feed_bodies(bodies: Sequence[str]) -> list[str]:
     """The feed form of each body (site-relative links), rendered once per body text and per
     change to linked records; those not cached are rendered together."""
-    prefix = f"articles:feed-body:{generation()}"
+    prefix = f"articles:feed-body:markdown:{generation()}"
     keys = [f"{prefix}:{_digest(body)}" for body in bodies]
     found = cache.get_many(keys)
     missing = [(key, body) for key, body in zip(keys, bodies, strict=True) if key not in found]
