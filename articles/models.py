@@ -135,9 +135,11 @@ class Article(SlugNaturalKey, models.Model):
     )
     body = models.TextField(
         help_text=(
-            "Plain text; a blank line starts a new paragraph. Link people and projects with "
-            'shortcodes: [artist id="1230523"]Kanye West[/artist], [project slug="…"]…[/project], '
-            '[contributor slug="…"]…[/contributor].'
+            "A blank line starts a new paragraph. Markdown: *italic*, **bold**, ## Sub-heading, "
+            "> quote, - list item, 1. numbered item, [link text](https://…), --- for a rule. "
+            'Link people and projects with shortcodes: [artist id="1230523"]Kanye West[/artist], '
+            '[project slug="…"]…[/project], [contributor slug="…"]…[/contributor]. '
+            'Put a video or song on the page, on a line of its own: [embed url="https://…" /].'
         )
     )
     # The body as readers read it, without shortcode syntax: what search looks in.
