@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from images.admin import thumbnail as image_thumbnail
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
 
 from .forms import ArticleAdminForm
@@ -14,6 +17,10 @@ class BylineInline(PreloadedAutocompleteMixin, admin.TabularInline):
     autocomplete_fields = ["contributor"]
     fields = ["contributor", "position"]
     extra = 1
+    # Editors order bylines with up and down buttons (static/js/admin-order.js), which number
+    # the hidden positions on save.
+    classes = ["orderable"]
+    formfield_overrides = {models.PositiveSmallIntegerField: {"widget": forms.HiddenInput}}
 
     def get_queryset(self, request):
         # Each row's heading is the byline's __str__, which reads the article as well.
@@ -30,6 +37,10 @@ class CorrectionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin-article.css"]}
+        js = ["js/admin-order.js"]
+
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
     list_display = ["headline", "status", "is_live", "published_at", "updated_at"]
@@ -38,20 +49,27 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["related_projects"]
+    # The lead photo is chosen from the image library's list, which shows thumbnails and
+    # searches titles, captions and credits; the chosen photo is previewed beside the field.
+    raw_id_fields = ["lead_image"]
     readonly_fields = [
         "mentioned_artists",
         "mentioned_projects",
         "created_at",
         "updated_at",
         "share_link",
+        "lead_image_preview",
     ]
     actions = ["publish_now", "unpublish", "revoke_share_links"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "edited_version"]}),
+        # The bylines inline comes right after this first fieldset (see the change form template).
+        (None, {"fields": ["headline", "slug", "dek"]}),
+        ("Story", {"fields": ["body", "edited_version"]}),
         (
             "Publication",
             {"fields": ["status", "published_at", "source", "legacy_path", "share_link"]},
         ),
+        ("Lead photo", {"fields": ["lead_image", "lead_image_preview"]}),
         ("Links", {"fields": ["tags", "related_projects"]}),
         (
             "Derived from the body",
@@ -62,6 +80,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="live", boolean=True)
     def is_live(self, obj):
         return obj.is_published
+
+    @admin.display(description="lead photo preview")
+    def lead_image_preview(self, obj):
+        return image_thumbnail(obj.lead_image) or "-"
 
     @admin.display(description="artists in the body")
     def mentioned_artists(self, obj):

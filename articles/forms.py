@@ -23,6 +23,7 @@ class ArticleAdminForm(forms.ModelForm):
             "legacy_path",
             "tags",
             "related_projects",
+            "lead_image",
         ]
         widgets = {"body": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField"})}
 

@@ -1,14 +1,18 @@
-"""The shortcode tags article bodies may use: [artist], [project], [contributor] and [embed]."""
+"""The shortcode tags article bodies may use: [artist], [project], [contributor], [embed] and
+[image]."""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 
+from images.models import Image
 from people.models import Artist, Contributor
 from projects.models import MediaProject
 
@@ -118,6 +122,64 @@ register(
         ),
         load=lambda pks: MediaProject.objects.with_credits().in_bulk(pks),
         suggest=_close_matches(MediaProject, "title"),
+    )
+)
+
+
+# [image id="12" /] or [image id="12" caption="…" /]: a library photo as a figure. The record
+# is the whole row (a picture needs nothing else), looked up in one query for all the tags.
+
+
+@dataclass(frozen=True)
+class BodyImage:
+    """A library image as one tag shows it: with the tag's own caption, if it gives one."""
+
+    image: Image
+    caption: str | None
+
+    @property
+    def pk(self) -> str:
+        # Tags showing the same photo with different captions render differently.
+        if self.caption is None:
+            return str(self.image.pk)
+        digest = hashlib.blake2b(self.caption.encode(), digest_size=8).hexdigest()
+        return f"{self.image.pk}-{digest}"
+
+    @property
+    def title(self) -> str:
+        return self.image.alt_text
+
+
+def _validate_image(node: Shortcode) -> str | None:
+    value = str(node.attrs.get("id", "")).strip()
+    if not value:
+        return '[image] needs the id of a library image, e.g. [image id="12" /].'
+    if not _DIGITS.fullmatch(value):
+        return f'[image] id must be a number, not "{value}".'
+    return None
+
+
+def _lookup_images(nodes: Sequence[Shortcode]) -> list[Any]:
+    by_id = Image.objects.in_bulk({int(str(node.attrs["id"]).strip()) for node in nodes})
+    found = []
+    for node in nodes:
+        image = by_id.get(int(str(node.attrs["id"]).strip()))
+        caption = node.attrs.get("caption")
+        found.append(None if image is None else BodyImage(image, caption))
+    return found
+
+
+register(
+    TagHandler(
+        name="image",
+        template="images/includes/figure.html",
+        context_name="body_image",
+        validate=_validate_image,
+        lookup=_lookup_images,
+        # The looked-up rows are all a figure shows.
+        load=lambda pks: {},
+        block=True,
+        inline_template="images/includes/inline_picture.html",
     )
 )
 

@@ -87,8 +87,9 @@ class ArticleQuerySet(BySlugQuerySet):
         ).exclude(slug="")
 
     def for_listing(self):
-        """What an article teaser shows: bylines and their contributors, in two extra queries."""
-        return self.prefetch_related(
+        """What an article teaser shows: its lead image (joined, no extra query), bylines and
+        their contributors, in two extra queries."""
+        return self.select_related("lead_image").prefetch_related(
             models.Prefetch(
                 "bylines",
                 queryset=Byline.objects.select_related("contributor").order_by("position"),
@@ -175,6 +176,16 @@ class Article(SlugNaturalKey, models.Model):
     # Part of every share link to this article's preview; a new key revokes the links given out.
     preview_key = models.CharField(max_length=32, default=new_preview_key, editable=False)
     tags = TaggableManager(blank=True, through=TaggedArticle)
+    # PROTECT: deleting a photo a story leads with must be a deliberate choice of another photo
+    # first, not a silent gap at the top of a published page.
+    lead_image = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of",
+        help_text="The photo at the top of the story, on listings and in link previews.",
+    )
     # Derived from the body's shortcodes on every save (see articles.services.sync_mentions).
     artists = models.ManyToManyField(
         "people.Artist", related_name="mentioned_in", blank=True, editable=False, serialize=False

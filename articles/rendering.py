@@ -112,6 +112,8 @@ ALLOWED_TAGS = {
     "h2", "h3", "em", "strong", "blockquote", "ul", "ol", "li", "hr",
     # Embeds: a figure that is a link until the reader asks for the player
     "figure", "figcaption", "button",
+    # Library photos: a responsive picture
+    "picture", "source",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {
@@ -119,7 +121,8 @@ ALLOWED_ATTRIBUTES = {
         "data-artist-id", "data-project-id", "aria-describedby", "tabindex",
     },
     "span": {"class", "id", "role", "hidden"},
-    "img": {"src", "alt", "width", "height", "class", "loading", "decoding"},
+    "img": {"src", "srcset", "sizes", "alt", "width", "height", "class", "loading", "decoding"},
+    "source": {"type", "srcset", "sizes"},
     "ol": {"start"},
     "figure": {"class", "data-embed-src", "data-embed-title"},
     "figcaption": {"class"},

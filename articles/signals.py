@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
+from images.models import Image
 from people.models import Artist, Contributor
 from projects.models import Credit, MediaProject
 
@@ -86,4 +87,11 @@ def linked_record_saved(sender, instance, **kwargs):
 @receiver(post_delete, sender=Contributor, dispatch_uid="articles.contributor_deleted")
 @receiver(post_delete, sender=Credit, dispatch_uid="articles.credit_deleted")
 def linked_record_changed(sender, **kwargs):
+    rendering.bump_generation()
+
+
+@receiver(post_save, sender=Image, dispatch_uid="articles.image_saved")
+@receiver(post_delete, sender=Image, dispatch_uid="articles.image_deleted")
+def library_image_changed(sender, **kwargs):
+    # Bodies show library images through [image]: a new caption, credit or crop shows at once.
     rendering.bump_generation()

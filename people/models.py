@@ -117,7 +117,11 @@ class Artist(SlugNaturalKey, models.Model):
         unique=True,
         null=True,
         blank=True,
-        help_text='The id from the artist database that shortcodes use: [artist id="1230523"].',
+        help_text=(
+            "The artist's number in the artist database, the one body shortcodes use: "
+            '[artist id="1230523"]Kanye West[/artist]. Digits only. Leave it empty when the '
+            'artist has none; shortcodes can then name the slug: [artist slug="kanye-west"].'
+        ),
     )
     is_group = models.BooleanField(
         "band or group", default=False, help_text="Tick for a band, duo or other group."

@@ -30,13 +30,28 @@ class ProjectRelationInline(PreloadedAutocompleteMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("source", "target")
 
 
+class IncomingRelationInline(PreloadedAutocompleteMixin, admin.TabularInline):
+    """The same relations seen from the other side: an album's tracklist on the album."""
+
+    model = ProjectRelation
+    fk_name = "target"
+    autocomplete_fields = ["source"]
+    fields = ["position", "source", "relation"]
+    extra = 0
+    verbose_name = "project related to this one (tracks, videos, soundtracks)"
+    verbose_name_plural = "projects related to this one (tracks, videos, soundtracks)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "target")
+
+
 @admin.register(MediaProject)
 class MediaProjectAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "status", "release_year", "label"]
     list_filter = ["kind", "status", "release_year"]
     search_fields = ["title", "slug", "label", "credits__artist__name"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [CreditInline, ProjectRelationInline]
+    inlines = [CreditInline, ProjectRelationInline, IncomingRelationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "is_untitled", "kind", "status", "synopsis", "label"]}),
         ("Release", {"fields": ["release_date", "release_year", "release_note"]}),

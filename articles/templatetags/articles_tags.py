@@ -18,6 +18,11 @@ register = template.Library()
 
 SHARE_IMAGE_SIZE = 320
 DEFAULT_SHARE_IMAGE = "img/share-default.png"
+# A story's own photo in link previews: the large-card shape, cropped around the focal point.
+SHARE_CROP = ((40, 21), 1200)
+# Search engines pick the crop that fits their layout: square, 4:3 and 16:9, each 1200 wide.
+JSON_LD_CROPS = ((1, 1), (4, 3), (16, 9))
+JSON_LD_CROP_WIDTH = 1200
 
 # The same escapes as Django's json_script: inside <script> no "<", ">" or "&" survives, so a
 # name like "</script><script>" stays data.
@@ -59,6 +64,23 @@ def share_image_url(context, artist=None) -> str:
     """An absolute image URL for link previews: the artist's photo, else the site's image."""
     path = artist_photo_path(artist) if artist else static(DEFAULT_SHARE_IMAGE)
     return absolute_url(context, path)
+
+
+@register.simple_tag
+def share_crop(image):
+    """The 1200×630 focal crop of a library image for link previews, or None."""
+    if not image or not getattr(image, "file", None):
+        return None
+    ratio, width = SHARE_CROP
+    return image.crop(ratio, width)
+
+
+def lead_image_urls(context, image) -> list[str]:
+    """Absolute URLs of the story photo's 1:1, 4:3 and 16:9 crops."""
+    if not image or not getattr(image, "file", None):
+        return []
+    crops = [image.crop(ratio, JSON_LD_CROP_WIDTH) for ratio in JSON_LD_CROPS]
+    return [absolute_url(context, crop.url) for crop in crops if crop is not None]
 
 
 @register.simple_tag
@@ -107,7 +129,8 @@ def article_json_ld(context, article, artists) -> SafeString:
                 "mainEntityOfPage": canonical_url(context),
                 "datePublished": published,
                 "dateModified": modified,
-                "image": [share_image_url(context, artists[0] if artists else None)],
+                "image": lead_image_urls(context, article.lead_image)
+                or [share_image_url(context, artists[0] if artists else None)],
                 "author": [
                     {
                         "@type": "Organization" if byline.contributor.is_organization else "Person",

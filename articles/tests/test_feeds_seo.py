@@ -247,7 +247,8 @@ def test_article_without_artists_uses_the_default_share_image(client):
     html = get_ok(client, make_article().get_absolute_url()).content.decode()
     image = meta(html, "og:image")
     assert image == "http://testserver/static/img/share-default.png"
-    assert meta(html, "twitter:card") == "summary_large_image"
+    # Without a lead photo of its own, a story gets the small card.
+    assert meta(html, "twitter:card") == "summary"
     assert get_ok(client, image.removeprefix("http://testserver"))
 
 

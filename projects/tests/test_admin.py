@@ -136,7 +136,9 @@ def test_project_change_page_shows_the_credited_artist(admin_client):
     assert "admin-autocomplete" in row
 
 
-def project_form_data(project, credits=(), relations=(), extra_credits=()):
+def project_form_data(
+    project, credits=(), relations=(), extra_credits=(), incoming=(), extra_incoming=()
+):
     """The change form as the browser posts it, with the inline rows given as field dicts."""
     data = {
         "title": project.title,
@@ -158,6 +160,7 @@ def project_form_data(project, credits=(), relations=(), extra_credits=()):
     for prefix, initial, rows in [
         ("credits", len(credits), [*credits, *extra_credits]),
         ("outgoing_relations", len(relations), list(relations)),
+        ("incoming_relations", len(incoming), [*incoming, *extra_incoming]),
     ]:
         data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
         data[f"{prefix}-INITIAL_FORMS"] = str(initial)
@@ -231,3 +234,38 @@ def test_a_refused_save_shows_the_newly_chosen_artist(admin_client):
     html = response.content.decode()
     assert f'<option value="{chosen.pk}" selected>Hype Williams</option>' in html
     assert MediaProject.objects.get().credits.get().artist_id == credit.artist_id
+
+
+def test_an_album_lists_and_edits_its_tracks_from_its_own_page(admin_client):
+    album = make_project(title="808s & Heartbreak")
+    heartless = make_project(title="Heartless", kind="song")
+    amazing = make_project(title="Amazing", kind="song")
+    track = ProjectRelation.objects.create(
+        source=heartless, target=album, relation="track_on", position=3
+    )
+    html = admin_client.get(change_url(album)).content.decode()
+    assert 'name="incoming_relations-TOTAL_FORMS"' in html
+    row = html[html.index('<select name="incoming_relations-0-source"') :]
+    assert (
+        f'<option value="{heartless.pk}" selected>Heartless</option>'
+        in row[: row.index("</select>")]
+    )
+    data = project_form_data(
+        album,
+        incoming=[
+            {
+                "id": track.pk,
+                "target": album.pk,
+                "source": heartless.pk,
+                "relation": "track_on",
+                "position": "3",
+            },
+        ],
+        extra_incoming=[
+            {"target": album.pk, "source": amazing.pk, "relation": "track_on", "position": "4"},
+        ],
+    )
+    response = admin_client.post(change_url(album), data)
+    assert response.status_code == 302, response.context["errors"]
+    tracks = ProjectRelation.objects.filter(target=album).order_by("position")
+    assert [(r.source, r.position) for r in tracks] == [(heartless, 3), (amazing, 4)]

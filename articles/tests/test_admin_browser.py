@@ -1,0 +1,71 @@
+"""The article change form in a real Chromium: ordering bylines with the up and down buttons."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from playwright.sync_api import expect
+
+from articles.models import Article, Byline
+from articles.tests.test_browser import ARTICLE, ARTIFACTS, browser, open_page, site  # noqa: F401
+from newsroom.testing import make_contributor
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(context, base_url):
+    user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw-x-1234")
+    client = Client()
+    client.force_login(user)
+    host = base_url.split("://", 1)[1].split(":")[0]
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "domain": host,
+                "path": "/",
+            }
+        ]
+    )
+
+
+def test_bylines_are_ordered_with_up_and_down_buttons(browser, site):  # noqa: F811
+    article = Article.objects.get(slug=ARTICLE.strip("/").split("/")[-1])
+    for name in ("Second Writer", "Third Writer"):
+        Byline.objects.create(
+            article=article,
+            contributor=make_contributor(name=name),
+            position=article.bylines.count(),
+        )
+    before = list(article.bylines.order_by("position").values_list("contributor__name", flat=True))
+    with open_page(browser) as page:
+        log_in(page.context, site)
+        refused = []
+        page.on(
+            "console",
+            lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.goto(f"{site}/admin/articles/article/{article.pk}/change/")
+        # Bylines come right under the dek, before the body.
+        order = page.evaluate(
+            "['#id_dek', '#bylines-group', '#id_body'].map("
+            "s => document.querySelector(s).getBoundingClientRect().top)"
+        )
+        assert order == sorted(order)
+        rows = page.locator("#bylines-group tbody tr.form-row:not(.empty-form)")
+        expect(rows).to_have_count(4)  # three bylines and one blank row
+        # The positions are numbered by the buttons, not typed.
+        expect(page.locator("#bylines-group input[name$='-position']:visible")).to_have_count(0)
+        third_up = rows.nth(2).get_by_role("button", name="Move up")
+        third_up.focus()
+        page.keyboard.press("Enter")
+        rows.nth(1).get_by_role("button", name="Move up").click()
+        page.locator("#bylines-group").screenshot(path=ARTIFACTS / "admin-bylines.png")
+        page.locator("input[name='_continue']").click()
+        page.wait_for_load_state()
+        errors = page.locator(".errornote, .errorlist").all_inner_texts()
+        assert not errors, errors
+        expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    after = list(article.bylines.order_by("position").values_list("contributor__name", flat=True))
+    assert after == [before[2], before[0], before[1]]
+    assert refused == []
