@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_article_preview_key'),
+        ('articles', '0008_article_lead_image'),
     ]
 
     operations = [
