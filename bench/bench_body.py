@@ -223,6 +223,8 @@ def main() -> int:
         page = str(markdown_render())  # and the cards are now cached
         assert page.count('class="artist-link"') == TAGS, page.count('class="artist-link"')
         assert page.count("data-embed-src") == EMBEDS, page.count("data-embed-src")
+        assert page.count('<figure class="body-image">') == len(image_ids)
+        assert "<p><figure" not in page
         markdown_best, markdown_median = best_and_median(markdown_render, number=10, repeat=7)
         alone_best, alone_median = best_and_median(
             lambda: plain_markdown.render(bare_text), number=10, repeat=7
