@@ -355,8 +355,9 @@ def _check_links(state: StateCore) -> None:
                 problem = link_problem(href)
                 if problem:
                     refused.add(id(child))
-                    offset = _source_offset(state, block, child.meta.get("offset", 0))
-                    problems.append((offset, problem))
+                    if "offset" in child.meta:  # only the checking parser records it
+                        offset = _source_offset(state, block, child.meta["offset"])
+                        problems.append((offset, problem))
                 elif rel := _link_rel(href):
                     child.attrSet("rel", rel)
                 child.attrs.pop("title", None)
@@ -452,15 +453,18 @@ def _copy(token: Token) -> Token:
     return copy
 
 
-def _markdown_parser() -> MarkdownIt:
+def _markdown_parser(*, checking: bool = False) -> MarkdownIt:
+    """The body format's Markdown parser; the checking one also records where each link
+    starts, for the editor's problem list (it costs the renderer time it need not spend)."""
     md = MarkdownIt("commonmark", {"breaks": True, "html": False, "xhtmlOut": False})
     md.disable(
         ["code", "fence", "lheading", "reference", "html_block", "table"]
         + ["backticks", "strikethrough", "html_inline", "entity", "linkify"]
     )
     md.inline.ruler.at("image", _keep_image_source)
-    md.inline.ruler.at("link", _remembering_offset(link_rule))
-    md.inline.ruler.at("autolink", _remembering_offset(autolink_rule))
+    if checking:
+        md.inline.ruler.at("link", _remembering_offset(link_rule))
+        md.inline.ruler.at("autolink", _remembering_offset(autolink_rule))
     # Every link is parsed, so that a refused one can be reported and shown as its text.
     md.validateLink = lambda url: True
     md.core.ruler.push("check_links", _check_links)
@@ -469,6 +473,7 @@ def _markdown_parser() -> MarkdownIt:
 
 
 MARKDOWN = _markdown_parser()
+CHECKING_MARKDOWN = _markdown_parser(checking=True)
 
 
 def markdown(placeheld: Placeheld, block_slots: set[int]) -> str:
@@ -481,7 +486,7 @@ def link_problems(body: str) -> list[tuple[int, int, str]]:
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     placeheld = with_placeholders(parse(body))
     env: dict[str, Any] = {}
-    MARKDOWN.parse(placeheld.source, env)
+    CHECKING_MARKDOWN.parse(placeheld.source, env)
     found = []
     for offset, message in env.get("link_problems", []):
         line, column = shortcodes.line_col(body, placeheld.body_offset(offset))
