@@ -312,26 +312,36 @@ def _link_rel(href: str) -> str | None:
     return "nofollow noopener" if getattr(settings, "BODY_LINKS_NOFOLLOW", False) else "noopener"
 
 
-def _source_offset(state: StateCore, block: Token, offset: int) -> int:
-    """The offset in the Markdown source of `offset` in an inline block's content, whose lines
-    have lost their indentation and quote markers."""
-    if "line_starts" not in state.env:
-        starts, total = [], 0
-        for line in state.src.split("\n"):
-            starts.append(total)
-            total += len(line) + 1
-        state.env["line_starts"] = starts
-    starts = state.env["line_starts"]
-    content = block.content
-    line_begin = content.rfind("\n", 0, offset) + 1
-    content_end = content.find("\n", offset)
-    content_line = content[line_begin : None if content_end < 0 else content_end]
-    number = (block.map[0] if block.map else 0) + content.count("\n", 0, offset)
-    number = min(number, len(starts) - 1)
-    line_end = state.src.find("\n", starts[number])
-    source_line = state.src[starts[number] : None if line_end < 0 else line_end]
-    column = max(source_line.find(content_line), 0)
-    return starts[number] + column + (offset - line_begin)
+def _line_starts(text: str) -> list[int]:
+    return [0, *(match.end() for match in re.finditer("\n", text))]
+
+
+class _SourcePositions:
+    """Maps offsets in inline blocks' content, whose lines have lost their indentation and quote
+    markers, back to the Markdown source. Each line is measured once, so a body full of bad
+    links is reported in time proportional to its size."""
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.lines = _line_starts(src)
+        self.block_lines: dict[int, list[int]] = {}
+        self.shifts: dict[tuple[int, int], int] = {}
+
+    def offset(self, block: Token, offset: int) -> int:
+        starts = self.block_lines.get(id(block))
+        if starts is None:
+            starts = self.block_lines[id(block)] = _line_starts(block.content)
+        k = bisect_right(starts, offset) - 1
+        shift = self.shifts.get((id(block), k))
+        if shift is None:
+            end = starts[k + 1] - 1 if k + 1 < len(starts) else len(block.content)
+            content_line = block.content[starts[k] : end]
+            number = min((block.map[0] if block.map else 0) + k, len(self.lines) - 1)
+            line_end = self.lines[number + 1] - 1 if number + 1 < len(self.lines) else None
+            source_line = self.src[self.lines[number] : line_end]
+            shift = self.lines[number] + max(source_line.find(content_line), 0)
+            self.shifts[(id(block), k)] = shift
+        return shift + offset - starts[k]
 
 
 # Every link has one of these in its source (a reference-style link would not, but reference
@@ -356,7 +366,9 @@ def _check_links(state: StateCore) -> None:
                 if problem:
                     refused.add(id(child))
                     if "offset" in child.meta:  # only the checking parser records it
-                        offset = _source_offset(state, block, child.meta["offset"])
+                        if "positions" not in state.env:
+                            state.env["positions"] = _SourcePositions(state.src)
+                        offset = state.env["positions"].offset(block, child.meta["offset"])
                         problems.append((offset, problem))
                 elif rel := _link_rel(href):
                     child.attrSet("rel", rel)
@@ -487,10 +499,12 @@ def link_problems(body: str) -> list[tuple[int, int, str]]:
     placeheld = with_placeholders(parse(body))
     env: dict[str, Any] = {}
     CHECKING_MARKDOWN.parse(placeheld.source, env)
+    lines = _line_starts(body)
     found = []
     for offset, message in env.get("link_problems", []):
-        line, column = shortcodes.line_col(body, placeheld.body_offset(offset))
-        found.append((line, column, message))
+        offset = placeheld.body_offset(offset)
+        line = bisect_right(lines, offset)
+        found.append((line, offset - lines[line - 1] + 1, message))
     return found
 
 
