@@ -568,9 +568,7 @@ def _render(nodes: list[Node], resolved: dict[int, Any], *, feed: bool) -> SafeS
     }
     html = sanitize(markdown(placeheld, block_slots))
     html = fill_tags(html, placeheld.slots, resolved, feed=feed)
-    # A paragraph that held only a tag resolving to nothing.
-    html = html.replace("<p></p>\n", "").replace("<p></p>", "")
-    return mark_safe(html.strip())
+    return mark_safe(_tidy(html))
 
 
 def fill_tags(html: str, slots: list[Node | str], resolved: dict[int, Any], *, feed: bool) -> str:
@@ -603,8 +601,20 @@ def fill_tags(html: str, slots: list[Node | str], resolved: dict[int, Any], *, f
 
 def _escape(text: str) -> str:
     """Text escaped for a text position as the sanitizer writes it, so that the output does
-    not depend on which step escaped it."""
-    return html_lib.escape(text, quote=False).replace("\xa0", "&nbsp;")
+    not depend on which step escaped it; its line breaks are line breaks, as in the body."""
+    text = html_lib.escape(text, quote=False).replace("\xa0", "&nbsp;")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>\n")
+
+
+# ASCII whitespace at the edges of a paragraph or heading, left by a tag that rendered to
+# nothing (Markdown trims what it sees, but it saw the tag's placeholder there).
+_EDGE_SPACE = re.compile(r"(<(?:p|h2|h3)>)[ \t\n\r\f]+|[ \t\n\r\f]+(</(?:p|h2|h3)>)")
+
+
+def _tidy(html: str) -> str:
+    html = _EDGE_SPACE.sub(lambda m: m.group(1) or m.group(2), html)
+    # A paragraph that held only tags resolving to nothing goes.
+    return html.replace("<p></p>\n", "").replace("<p></p>", "").strip()
 
 
 def _render_template(template: str, handler: TagHandler, node: Shortcode, obj: Any) -> str:
