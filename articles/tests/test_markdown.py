@@ -234,3 +234,24 @@ def test_problem_positions_follow_quote_markers_and_tags(kanye):
 )
 def test_link_allow_list(href, ok):
     assert (link_problem(href) is None) is ok
+
+
+# Bodies written before Markdown, rendered exactly as the plain-text renderer did.
+AS_BEFORE = [
+    ('[artist id="9"] text [artist id="8"]K[/artist]', '<p>text [artist id="8"]K</p>'),
+    ('[artist id="9"]K[/artist] [artist id="8"/]', "<p>K</p>"),
+    ("x\n[artist id=9]", "<p>x<br></p>"),
+    ("Unterminated [artist]", "<p>Unterminated</p>"),
+    ('[artist id="9"]a\nb[/artist]', "<p>a<br>\nb</p>"),
+    (
+        '"Quoted," he said -- 10-15 minutes... 808s & Heartbreak',
+        '<p>"Quoted," he said -- 10-15 minutes... 808s &amp; Heartbreak</p>',
+    ),
+    ("It's [a video for 'Nightmares'], but", "<p>It's [a video for 'Nightmares'], but</p>"),
+    ("one\n\n\n\ntwo\n \nthree", "<p>one</p>\n<p>two</p>\n<p>three</p>"),
+]
+
+
+@pytest.mark.parametrize(("body", "html"), AS_BEFORE)
+def test_bodies_from_before_markdown_render_as_they_did(body, html):
+    assert render_body(body) == html
