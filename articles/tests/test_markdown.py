@@ -255,3 +255,29 @@ AS_BEFORE = [
 @pytest.mark.parametrize(("body", "html"), AS_BEFORE)
 def test_bodies_from_before_markdown_render_as_they_did(body, html):
     assert render_body(body) == html
+
+
+def test_the_admin_refuses_a_bad_link_or_embed_and_keeps_what_was_typed(admin_client):
+    from articles.models import Article
+    from articles.tests.test_admin import add_article
+
+    body = (
+        "## Heading\n\nSee [the video](&#106;avascript:alert(1)) now.\n\n"
+        '[embed url="http://youtu.be/dQw4w9WgXcQ" /]'
+    )
+    response = add_article(admin_client, body=body)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Line 3, column 5" in html and "uses javascript:" in html
+    assert "Line 5, column 1" in html and "must start with https://" in html
+    assert "[the video](&amp;#106;avascript:alert(1))" in html  # the textarea keeps it
+    assert not Article.objects.exists()
+
+    response = add_article(admin_client, body=body.replace("&#106;", "https://example.com/j"))
+    assert response.status_code == 200
+    assert "Line 3" not in response.content.decode()
+    fixed = body.replace("&#106;avascript:alert(1)", "https://example.com/").replace(
+        "http://", "https://"
+    )
+    assert add_article(admin_client, body=fixed).status_code == 302
+    assert Article.objects.get().body_text.startswith("Heading\n\nSee the video now.")
