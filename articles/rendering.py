@@ -608,11 +608,19 @@ def _escape(text: str) -> str:
 
 # ASCII whitespace at the edges of a paragraph or heading, left by a tag that rendered to
 # nothing (Markdown trims what it sees, but it saw the tag's placeholder there).
-_EDGE_SPACE = re.compile(r"(<(?:p|h2|h3)>)[ \t\n\r\f]+|[ \t\n\r\f]+(</(?:p|h2|h3)>)")
+_EDGE_SPACE = " \t\n\r\f"
+_OPENING_SPACE = re.compile(r"(<(?:p|h2|h3)>)[ \t\n\r\f]+")
+_CLOSING = re.compile(r"</(?:p|h2|h3)>")
 
 
 def _tidy(html: str) -> str:
-    html = _EDGE_SPACE.sub(lambda m: m.group(1) or m.group(2), html)
+    html = _OPENING_SPACE.sub(r"\1", html)
+    pieces, last = [], 0
+    for match in _CLOSING.finditer(html):
+        pieces.append(html[last : match.start()].rstrip(_EDGE_SPACE))
+        last = match.start()
+    pieces.append(html[last:])
+    html = "".join(pieces)
     # A paragraph that held only tags resolving to nothing goes.
     return html.replace("<p></p>\n", "").replace("<p></p>", "").strip()
 
