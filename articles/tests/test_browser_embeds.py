@@ -82,6 +82,9 @@ def test_the_button_swaps_the_figure_for_the_player(browser, story, viewport):
         assert page.locator(".article-body h2", has_text="The video").count() == 1
         assert page.locator(".article-body blockquote a[rel=noopener]").count() == 1
         assert_no_horizontal_scroll(page)
+        page.screenshot(
+            path=f"test-artifacts/embeds-before-{viewport['width']}.png", full_page=True
+        )
 
         for index, player in enumerate(PLAYERS):
             figure = figures.nth(index)
