@@ -1,4 +1,4 @@
-"""Article bodies to HTML, in one pipeline (see `render_body`):
+"""Article bodies to HTML, in one pipeline (see `_render`):
 
 1. drop characters that are never visible text (`drop_invisible`);
 2. parse the shortcodes (`parse`) and resolve them, one batched look-up per tag name (`resolve`);
@@ -6,8 +6,11 @@
    (`with_placeholders`);
 4. Markdown renders the rest: only the supported subset, links checked against an allow-list of
    schemes (`markdown`);
-5. fill the rendered tags back in, each record's template rendered once (`fill_tags`);
-6. the allow-list sanitizer (nh3) as a second wall (`sanitize`).
+5. the allow-list sanitizer (nh3) as a second wall (`sanitize`), over the Markdown's HTML and
+   over each tag's template output on its own: a card is sanitized once when it is rendered
+   and cached, not again in every body that shows it, which keeps the sanitizer off the
+   per-body cost of a story with hundreds of mentions;
+6. fill the rendered tags back in (`fill_tags`), with the text put into them escaped.
 """
 
 from __future__ import annotations

@@ -198,6 +198,8 @@ def check(body, expected=None):
                 assert value.startswith("https://www.youtube-nocookie.com/embed/"), value
                 assert not value.startswith("//"), value
     assert visible_text(fragment) == (expected_text(body) if expected is None else expected)
+    # Pieces sanitized apart and put together are what the sanitizer makes of the whole.
+    assert rendering.sanitize(html) == html
     return html
 
 
