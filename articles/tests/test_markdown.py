@@ -281,3 +281,13 @@ def test_the_admin_refuses_a_bad_link_or_embed_and_keeps_what_was_typed(admin_cl
     )
     assert add_article(admin_client, body=fixed).status_code == 302
     assert Article.objects.get().body_text.startswith("Heading\n\nSee the video now.")
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["", " ", ":", "%", "%zz", "&#xFFFFFFFF;", "\x00", "java\u200bscript:x", "\ud800", "a" * 5000],
+)
+def test_odd_addresses_are_judged_without_an_error(href):
+    link_problem(href)
+    render_body(f"[x]({href})")
+    services.check_body(f"[x](<{href}>)")
