@@ -473,11 +473,11 @@ def link_problems(body: str) -> list[tuple[int, int, str]]:
     placeheld = with_placeholders(parse(body))
     env: dict[str, Any] = {}
     MARKDOWN.parse(placeheld.source, env)
-    found = []
-    for offset, message in env.get("link_problems", []):
-        line, column = shortcodes.line_col(body, placeheld.body_offset(offset))
-        found.append((line, column, message))
-    return found
+    place = shortcodes.LineIndex(body)
+    return [
+        (*place(placeheld.body_offset(offset)), message)
+        for offset, message in env.get("link_problems", [])
+    ]
 
 
 # --- Rendering ----------------------------------------------------------------------------------
