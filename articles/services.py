@@ -64,16 +64,22 @@ def check_body(body: str) -> list[BodyProblem]:
     return problems
 
 
-def sync_mentions(article) -> None:
-    """Set the article's `artists` and `projects` to exactly those its body links to."""
-    nodes = rendering.reader_nodes(article.body)
+def derived_mentions(body: str) -> dict[str, set[int]]:
+    """The primary keys of the artists and projects a body links to, by tag name."""
+    nodes = rendering.reader_nodes(body)
     tags = [node for node in nodes if isinstance(node, Shortcode)]
     resolved = rendering.resolve(tags)
-    found = {"artist": set(), "project": set()}
+    found: dict[str, set[int]] = {"artist": set(), "project": set()}
     for node in tags:
         obj = resolved[id(node)]
         if obj is not None and node.name in found:
             found[node.name].add(obj.pk)
+    return found
+
+
+def sync_mentions(article) -> None:
+    """Set the article's `artists` and `projects` to exactly those its body links to."""
+    found = derived_mentions(article.body)
     with transaction.atomic():
         article.artists.set(found["artist"])
         article.projects.set(found["project"])
