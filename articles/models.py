@@ -9,6 +9,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from newsroom.db import AtomicSaveMixin
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 
 # Each word adds a filter; past this many the rest are ignored, which keeps the SQL bounded.
@@ -124,7 +125,7 @@ class TaggedArticle(TaggedItemBase):
     natural_key.dependencies = ["articles.article", "taggit.tag"]
 
 
-class Article(SlugNaturalKey, models.Model):
+class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"

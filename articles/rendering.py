@@ -502,13 +502,11 @@ def link_problems(body: str) -> list[tuple[int, int, str]]:
     placeheld = with_placeholders(parse(body))
     env: dict[str, Any] = {}
     CHECKING_MARKDOWN.parse(placeheld.source, env)
-    lines = _line_starts(body)
-    found = []
-    for offset, message in env.get("link_problems", []):
-        offset = placeheld.body_offset(offset)
-        line = bisect_right(lines, offset)
-        found.append((line, offset - lines[line - 1] + 1, message))
-    return found
+    place = shortcodes.LineIndex(body)
+    return [
+        (*place(placeheld.body_offset(offset)), message)
+        for offset, message in env.get("link_problems", [])
+    ]
 
 
 # --- Rendering ----------------------------------------------------------------------------------
