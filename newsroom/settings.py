@@ -79,6 +79,18 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a site with several writers: readers never wait for a writer (write-ahead log),
+    # a writer waits its turn instead of failing with "database is locked" (busy timeout), and
+    # every transaction takes the write lock when it begins (IMMEDIATE), so a transaction that
+    # reads and then writes, like the admin's edit conflict check, cannot deadlock with another.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendered article bodies are cached here; point CACHE_URL at Redis when more than one

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from newsroom.db import AtomicSaveMixin
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 
 
@@ -35,7 +36,7 @@ class MediaProjectQuerySet(BySlugQuerySet):
         return self.filter(credits__artist=artist).distinct()
 
 
-class MediaProject(SlugNaturalKey, models.Model):
+class MediaProject(AtomicSaveMixin, SlugNaturalKey, models.Model):
     class Kind(models.TextChoices):
         ALBUM = "album", "Album"
         EP = "ep", "EP"
@@ -201,7 +202,7 @@ class CreditManager(models.Manager):
         return self.get(project__slug=project_slug, artist__slug=artist_slug, role=role)
 
 
-class Credit(models.Model):
+class Credit(AtomicSaveMixin, models.Model):
     class Role(models.TextChoices):
         DIRECTOR = "director", "Director"
         PRODUCER = "producer", "Producer"
