@@ -1,5 +1,5 @@
-"""Photos in a real headless Chromium: an article with a lead photo and two body photos, and
-the browse pages, at phone and desktop widths."""
+"""Photos in a real headless Chromium: an article with a lead photo, two body photos and two
+embedded players, and the browse pages, at phone and desktop widths."""
 
 import pytest
 from django.core.management import call_command
@@ -34,6 +34,8 @@ def photo_site(browser, live_server, transactional_db):  # noqa: F811
         "A first paragraph with some words in it.\n\n"
         f'[image id="{wide.pk}" /]\n\n'
         "A second paragraph between the photos.\n\n"
+        '[embed url="https://www.youtube.com/watch?v=dQw4w9WgXcQ" /]\n\n'
+        '[embed url="https://open.spotify.com/album/3WFTGIO6E3Xh4paEOBY9OU" /]\n\n'
         f'[image id="{tall.pk}" caption="A tall photo with its own caption" /]\n\n'
         "The last paragraph."
     )
@@ -64,6 +66,7 @@ def test_article_with_photos_fits_loads_its_renditions_and_keeps_the_policy(
         page.goto(site + path)
         figures = page.locator("figure.lead-image, figure.body-image")
         assert figures.count() == 3
+        assert page.locator("figure.embed").count() == 2
         # Lazy images load once they are near the viewport.
         for index in range(figures.count()):
             figures.nth(index).scroll_into_view_if_needed()
