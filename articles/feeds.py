@@ -7,12 +7,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from newsroom.text import clean_lines
 from people.models import Artist
 
 from . import rendering
 from .models import Article
 
 FEED_LENGTH = 20
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return clean_lines(value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(part) for part in value]
+    return value
 
 
 class FullTextRssFeed(Rss201rev2Feed):
@@ -55,6 +64,14 @@ class LatestArticlesFeed(Feed):
         feed = copy.copy(self)
         feed.request = request
         return Feed.__call__(feed, request, *args, **kwargs)
+
+    def get_feed(self, obj, request):
+        # Rows stored before text was cleaned on save may still hold characters XML refuses;
+        # one of them would make the whole feed fail, so every string is cleaned on the way out.
+        feed = super().get_feed(obj, request)
+        feed.feed = {key: _xml_safe(value) for key, value in feed.feed.items()}
+        feed.items = [{key: _xml_safe(value) for key, value in item.items()} for item in feed.items]
+        return feed
 
     def title(self, obj=None):
         return f"{settings.SITE_NAME}: latest news"

@@ -40,6 +40,8 @@ from markdown_it.rules_inline import image as image_rule
 from markdown_it.rules_inline import link as link_rule
 from markdown_it.token import Token
 
+from newsroom.text import drop_invisible
+
 from . import shortcodes
 from .shortcodes import Escaped, Node, Shortcode
 
@@ -147,23 +149,8 @@ def sanitize(html: str) -> str:
     )
 
 
-# Control characters other than tab and newlines, Unicode noncharacters and lone surrogates
-# (which cannot be encoded as UTF-8) are never visible text; they are dropped before parsing so
-# that no page fails on them and the output is always well-formed HTML. Noncharacters outside
-# the BMP are picked out by a callback: a character class listing them is twenty times slower.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls, bar tab and newlines
-    "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"  # surrogates and BMP noncharacters
-)
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-def _astral_noncharacter(match: re.Match[str]) -> str:
-    return "" if ord(match.group()) & 0xFFFE == 0xFFFE else match.group()
-
-
-def drop_invisible(text: str) -> str:
-    return _ASTRAL.sub(_astral_noncharacter, _INVISIBLE.sub("", text))
+# Characters that are never visible text (newsroom.text.drop_invisible) are dropped before
+# parsing, so that no page fails on them and the output is always well-formed HTML.
 
 
 def reader_nodes(body: str) -> list[Node]:
