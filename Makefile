@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help setup env migrate seed run test test-postgres lint format check bench axe browser clean
+.PHONY: help setup env migrate seed run serve test test-postgres lint format check bench axe browser clean
 
 help:
 	@echo "make run       set up and serve the site with the seed story on http://127.0.0.1:$(PORT)/"
+	@echo "make serve     the production-like start: migrate, seed, collectstatic, gunicorn on 127.0.0.1:$(PORT)"
 	@echo "make test      set up and run the whole test suite"
 	@echo "make lint      ruff, migrations check and Django's system checks"
 	@echo "make bench     body parse+render benchmark, side by side with the shortcodes package"
@@ -38,6 +39,15 @@ seed: migrate
 
 run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# As production runs it: DEBUG off, static files collected with hashed and compressed names,
+# gunicorn with $$WEB_CONCURRENCY workers (default 2) on 127.0.0.1:$$PORT (gunicorn.conf.py).
+serve: export DEBUG := False
+serve: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,5 +1,26 @@
+import shutil
+import tempfile
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+
+
+def pytest_configure(config):
+    # The file cache is shared by every process using the same directory: tests get their own,
+    # so they never clear, or fill with test records, the cache of a server running from this
+    # checkout.
+    default = settings.CACHES["default"]
+    if default["BACKEND"] == "newsroom.cache.FileCache":
+        default["LOCATION"] = tempfile.mkdtemp(prefix="newsroom-test-cache-")
+        config.add_cleanup(lambda: shutil.rmtree(default["LOCATION"], ignore_errors=True))
+    # Tests render pages without running collectstatic: static files come from the app folders
+    # under their plain names (the production storage is exercised by the server tests).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
 
 
 @pytest.fixture(autouse=True)

@@ -726,7 +726,9 @@ CACHE_SECONDS = 60 * 60 * 24 * 7
 
 
 def generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 0, None)
+    # A missing generation (never set, or culled from a full cache) starts a new one rather
+    # than 0, so bodies cached under an old generation can never come back into use.
+    return cache.get_or_set(GENERATION_KEY, time.time_ns, None)
 
 
 def bump_generation() -> None:

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,9 +95,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered article bodies are cached here; point CACHE_URL at Redis when more than one
-# process serves the site, so every process sees the same invalidations.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# Caches (rendered bodies, cards, the render generation, login throttling counts). Every
+# process must see the same entries, or a save clears one worker's copy and the others keep
+# showing the old page. Default: a directory of files shared by all processes on this machine,
+# no server needed. Several machines: CACHE_URL=redis://host:6379/0 (Django's Redis backend).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {"default": env.cache_url_config(CACHE_URL)}
+    if CACHE_URL.startswith(("redis://", "rediss://")):
+        CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.FileCache",
+            "LOCATION": str(BASE_DIR / env.str("CACHE_DIR", default="var/cache")),
+            "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=20_000)},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -115,8 +130,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / env.str("STATIC_ROOT", default="staticfiles")
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
-# Let WhiteNoise serve straight from the app folders when collectstatic has not been run.
-WHITENOISE_USE_FINDERS = True
+# Static files: in production `collectstatic` (make serve runs it) writes them to STATIC_ROOT
+# with content-hashed, compressed copies, which WhiteNoise serves with far-future cache headers.
+# In development (DEBUG) WhiteNoise serves them straight from the app folders instead.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Uploaded photos larger than this are refused with a form error.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=8 * 1024 * 1024)
@@ -164,12 +191,31 @@ CONTENT_SECURITY_POLICY = env.str(
     ),
 )
 
+# Logs go to standard error as one JSON object a line: a line per request from
+# newsroom.logs.RequestLogMiddleware (at INFO, whatever LOG_LEVEL says) and errors with their
+# tracebacks (Django logs every 500 on django.request).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "newsroom.logs.JSONFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "newsroom.requests": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
+    },
 }
+
+# Errors also go to Sentry when SENTRY_DSN is set (nothing is sent otherwise).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 # Share links to an article's preview (for a draft or scheduled story) stop working after this
 # many seconds; changing the article's preview key revokes them sooner.

@@ -1,0 +1,17 @@
+"""gunicorn settings for `make serve`: 127.0.0.1:$PORT, $WEB_CONCURRENCY worker processes."""
+
+import os
+
+bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+wsgi_app = "newsroom.wsgi:application"
+# The application logs each request itself (newsroom.logs), as JSON; gunicorn's own log keeps
+# start-up, worker and timeout messages.
+accesslog = None
+errorlog = "-"
+# A worker busy longer than this is killed and replaced; the request gets a 502 from a proxy.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+# Several instances may run on one machine (one per port); gunicorn's control socket would
+# have them all claim the same file.
+control_socket_disable = True

@@ -1,0 +1,77 @@
+"""A save shows on the next view whichever process serves it (two gunicorn workers, a real
+SQLite file, the default cache and Redis)."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from newsroom.tests.servers import ARTICLE, gunicorn, manage, prepare_site, production_env
+
+OLD = "Chicago rapper and producer whose fourth album"
+NEW = "Rapper, record producer and fashion designer from Chicago."
+CHANGE_SUMMARY = (
+    "from people.models import Artist; "
+    "artist = Artist.objects.get(slug='kanye-west'); "
+    f"artist.summary = {NEW!r}; artist.save()"
+)
+
+
+def test_default_cache_is_shared_by_every_process_on_the_machine():
+    assert settings.CACHES["default"]["BACKEND"] == "newsroom.cache.FileCache"
+
+
+def test_file_cache_keeps_at_most_about_max_entries(settings, tmp_path):
+    from newsroom.cache import FileCache
+
+    files = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 30, "CULL_INTERVAL": 0}})
+    for n in range(100):
+        files.set(f"key-{n}", n)
+    assert len(list(tmp_path.glob("*.djcache"))) <= 30
+    assert files.get("key-99") == 99
+
+
+def test_a_lost_render_generation_starts_a_new_one(db):
+    from articles import rendering
+
+    first = rendering.generation()
+    cache.delete(rendering.GENERATION_KEY)
+    assert rendering.generation() != first
+
+
+def views_after_a_save(tmp_path, cache_url):
+    env = production_env(
+        tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", cache_url=cache_url
+    )
+    prepare_site(env)
+    with gunicorn(env, workers=2) as server:
+        # Views until both workers have shown (and cached) the old card.
+        for _ in range(60):
+            status, html = server.get(ARTICLE)
+            assert status == 200 and OLD in html
+            if len({line["pid"] for line in server.requests()}) == 2:
+                break
+        else:
+            pytest.fail("one worker served every view")
+        seen = len(server.requests())
+
+        manage(env, "shell", "-c", CHANGE_SUMMARY)
+
+        pages = [server.get(ARTICLE) for _ in range(12)]
+        workers = {line["pid"] for line in server.requests()[seen:]}
+    return pages, workers
+
+
+def test_a_save_in_another_process_shows_on_every_worker(tmp_path):
+    pages, workers = views_after_a_save(tmp_path, cache_url="")
+    assert [status for status, _ in pages] == [200] * 12
+    stale = sum(OLD in html for _, html in pages)
+    assert stale == 0, f"{stale} of 12 views showed the old card"
+    assert all(NEW in html for _, html in pages)
+    assert len(workers) == 2, "one worker served every view after the save"
+
+
+def test_a_save_shows_on_every_worker_with_redis(tmp_path, redis_url):
+    pages, workers = views_after_a_save(tmp_path, cache_url=redis_url)
+    stale = sum(OLD in html for _, html in pages)
+    assert stale == 0, f"{stale} of 12 views showed the old card"
+    assert all(NEW in html for _, html in pages)
