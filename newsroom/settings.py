@@ -4,6 +4,7 @@ Every value comes from the environment (or an optional `.env` file beside manage
 the one `env` object below. `.env.example` lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    "axes",
     "taggit",
     "images",
     "people",
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -202,6 +206,24 @@ CONTENT_SECURITY_POLICY = {
 if env.str("CSP_REPORT_URI", default=""):
     # Where browsers report what the policy refused (Sentry's security endpoint takes these).
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env.str("CSP_REPORT_URI")]
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed admin sign-ins for one
+# user name from one address, that pair is refused for AXES_COOLOFF_MINUTES, with a page that
+# says so; a successful sign-in clears the count. Attempts are kept in the database, so every
+# process sees them. Behind proxies, TRUSTED_PROXY_COUNT says how many hops of
+# X-Forwarded-For to trust for the client's address (django-ipware reads it).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Logs go to standard error as one JSON object a line: a line per request from
 # newsroom.logs.RequestLogMiddleware (at INFO, whatever LOG_LEVEL says) and errors with their
