@@ -7,12 +7,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from newsroom.text import clean_lines
 from people.models import Artist
 
 from . import rendering
 from .models import Article
 
 FEED_LENGTH = 20
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return clean_lines(value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(part) for part in value]
+    return value
 
 
 class FullTextRssFeed(Rss201rev2Feed):
@@ -39,6 +48,14 @@ class FullTextAtomFeed(Atom1Feed):
             handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
+def lead_figure(article) -> str:
+    """The story's lead photo for the top of its feed entry, or nothing."""
+    if not article.lead_image:
+        return ""
+    html = render_to_string("articles/includes/lead_figure.html", {"image": article.lead_image})
+    return rendering.sanitize(html.strip()) + "\n"
+
+
 class LatestArticlesFeed(Feed):
     feed_type = FullTextRssFeed
 
@@ -47,6 +64,14 @@ class LatestArticlesFeed(Feed):
         feed = copy.copy(self)
         feed.request = request
         return Feed.__call__(feed, request, *args, **kwargs)
+
+    def get_feed(self, obj, request):
+        # Rows stored before text was cleaned on save may still hold characters XML refuses;
+        # one of them would make the whole feed fail, so every string is cleaned on the way out.
+        feed = super().get_feed(obj, request)
+        feed.feed = {key: _xml_safe(value) for key, value in feed.feed.items()}
+        feed.items = [{key: _xml_safe(value) for key, value in item.items()} for item in feed.items]
+        return feed
 
     def title(self, obj=None):
         return f"{settings.SITE_NAME}: latest news"
@@ -69,7 +94,7 @@ class LatestArticlesFeed(Feed):
         base = self.request.build_absolute_uri("/")
         bodies = rendering.cached_feed_bodies([item.body for item in items])
         self.contents = {
-            item.pk: rendering.absolutize(html, base)
+            item.pk: rendering.absolutize(lead_figure(item) + html, base)
             for item, html in zip(items, bodies, strict=True)
         }
         return items

@@ -9,6 +9,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from newsroom.db import AtomicSaveMixin
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 
 # Each word adds a filter; past this many the rest are ignored, which keeps the SQL bounded.
@@ -124,7 +125,7 @@ class TaggedArticle(TaggedItemBase):
     natural_key.dependencies = ["articles.article", "taggit.tag"]
 
 
-class Article(SlugNaturalKey, models.Model):
+class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -136,9 +137,11 @@ class Article(SlugNaturalKey, models.Model):
     )
     body = models.TextField(
         help_text=(
-            "Plain text; a blank line starts a new paragraph. Link people and projects with "
-            'shortcodes: [artist id="1230523"]Kanye West[/artist], [project slug="…"]…[/project], '
-            '[contributor slug="…"]…[/contributor].'
+            "A blank line starts a new paragraph. Markdown: *italic*, **bold**, ## Sub-heading, "
+            "> quote, - list item, 1. numbered item, [link text](https://…), --- for a rule. "
+            'Link people and projects with shortcodes: [artist id="1230523"]Kanye West[/artist], '
+            '[project slug="…"]…[/project], [contributor slug="…"]…[/contributor]. '
+            'Put a video or song on the page, on a line of its own: [embed url="https://…" /].'
         )
     )
     # The body as readers read it, without shortcode syntax: what search looks in.

@@ -1,4 +1,4 @@
-"""Article bodies to HTML, in one pipeline (see `render_body`):
+"""Article bodies to HTML, in one pipeline (see `_render`):
 
 1. drop characters that are never visible text (`drop_invisible`);
 2. parse the shortcodes (`parse`) and resolve them, one batched look-up per tag name (`resolve`);
@@ -6,8 +6,11 @@
    (`with_placeholders`);
 4. Markdown renders the rest: only the supported subset, links checked against an allow-list of
    schemes (`markdown`);
-5. fill the rendered tags back in, each record's template rendered once (`fill_tags`);
-6. the allow-list sanitizer (nh3) as a second wall (`sanitize`).
+5. the allow-list sanitizer (nh3) as a second wall (`sanitize`), over the Markdown's HTML and
+   over each tag's template output on its own: a card is sanitized once when it is rendered
+   and cached, not again in every body that shows it, which keeps the sanitizer off the
+   per-body cost of a story with hundreds of mentions;
+6. fill the rendered tags back in (`fill_tags`), with the text put into them escaped.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from markdown_it.rules_inline import autolink as autolink_rule
 from markdown_it.rules_inline import image as image_rule
 from markdown_it.rules_inline import link as link_rule
 from markdown_it.token import Token
+
+from newsroom.text import drop_invisible
 
 from . import shortcodes
 from .shortcodes import Escaped, Node, Shortcode
@@ -144,23 +149,8 @@ def sanitize(html: str) -> str:
     )
 
 
-# Control characters other than tab and newlines, Unicode noncharacters and lone surrogates
-# (which cannot be encoded as UTF-8) are never visible text; they are dropped before parsing so
-# that no page fails on them and the output is always well-formed HTML. Noncharacters outside
-# the BMP are picked out by a callback: a character class listing them is twenty times slower.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls, bar tab and newlines
-    "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"  # surrogates and BMP noncharacters
-)
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-def _astral_noncharacter(match: re.Match[str]) -> str:
-    return "" if ord(match.group()) & 0xFFFE == 0xFFFE else match.group()
-
-
-def drop_invisible(text: str) -> str:
-    return _ASTRAL.sub(_astral_noncharacter, _INVISIBLE.sub("", text))
+# Characters that are never visible text (newsroom.text.drop_invisible) are dropped before
+# parsing, so that no page fails on them and the output is always well-formed HTML.
 
 
 def reader_nodes(body: str) -> list[Node]:
@@ -312,26 +302,41 @@ def _link_rel(href: str) -> str | None:
     return "nofollow noopener" if getattr(settings, "BODY_LINKS_NOFOLLOW", False) else "noopener"
 
 
-def _source_offset(state: StateCore, block: Token, offset: int) -> int:
-    """The offset in the Markdown source of `offset` in an inline block's content, whose lines
-    have lost their indentation and quote markers."""
-    if "line_starts" not in state.env:
-        starts, total = [], 0
-        for line in state.src.split("\n"):
-            starts.append(total)
-            total += len(line) + 1
-        state.env["line_starts"] = starts
-    starts = state.env["line_starts"]
-    content = block.content
-    line_begin = content.rfind("\n", 0, offset) + 1
-    content_end = content.find("\n", offset)
-    content_line = content[line_begin : None if content_end < 0 else content_end]
-    number = (block.map[0] if block.map else 0) + content.count("\n", 0, offset)
-    number = min(number, len(starts) - 1)
-    line_end = state.src.find("\n", starts[number])
-    source_line = state.src[starts[number] : None if line_end < 0 else line_end]
-    column = max(source_line.find(content_line), 0)
-    return starts[number] + column + (offset - line_begin)
+def _line_starts(text: str) -> list[int]:
+    return [0, *(match.end() for match in re.finditer("\n", text))]
+
+
+class _SourcePositions:
+    """Maps offsets in inline blocks' content, whose lines have lost their indentation and quote
+    markers, back to the Markdown source. Each line is measured once, so a body full of bad
+    links is reported in time proportional to its size."""
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.lines = _line_starts(src)
+        self.block_lines: dict[int, list[int]] = {}
+        self.shifts: dict[tuple[int, int], int] = {}
+
+    def offset(self, block: Token, offset: int) -> int:
+        starts = self.block_lines.get(id(block))
+        if starts is None:
+            starts = self.block_lines[id(block)] = _line_starts(block.content)
+        k = bisect_right(starts, offset) - 1
+        shift = self.shifts.get((id(block), k))
+        if shift is None:
+            end = starts[k + 1] - 1 if k + 1 < len(starts) else len(block.content)
+            content_line = block.content[starts[k] : end]
+            number = min((block.map[0] if block.map else 0) + k, len(self.lines) - 1)
+            line_end = self.lines[number + 1] - 1 if number + 1 < len(self.lines) else None
+            source_line = self.src[self.lines[number] : line_end]
+            shift = self.lines[number] + max(source_line.find(content_line), 0)
+            self.shifts[(id(block), k)] = shift
+        return shift + offset - starts[k]
+
+
+# Every link has one of these in its source (a reference-style link would not, but reference
+# definitions are off): blocks without them need no link checks.
+_MAY_LINK = re.compile(r"\]\(|<")
 
 
 def _check_links(state: StateCore) -> None:
@@ -339,7 +344,7 @@ def _check_links(state: StateCore) -> None:
     through env["link_problems"]) and marks external ones rel="noopener"."""
     problems = state.env.setdefault("link_problems", [])
     for block in state.tokens:
-        if block.type != "inline" or not block.children:
+        if block.type != "inline" or not block.children or not _MAY_LINK.search(block.content):
             continue
         refused: set[int] = set()
         openers: list[Token] = []
@@ -350,8 +355,11 @@ def _check_links(state: StateCore) -> None:
                 problem = link_problem(href)
                 if problem:
                     refused.add(id(child))
-                    offset = _source_offset(state, block, child.meta.get("offset", 0))
-                    problems.append((offset, problem))
+                    if "offset" in child.meta:  # only the checking parser records it
+                        if "positions" not in state.env:
+                            state.env["positions"] = _SourcePositions(state.src)
+                        offset = state.env["positions"].offset(block, child.meta["offset"])
+                        problems.append((offset, problem))
                 elif rel := _link_rel(href):
                     child.attrSet("rel", rel)
                 child.attrs.pop("title", None)
@@ -366,11 +374,14 @@ def _place_slots(state: StateCore) -> None:
     inside a link's text are marked to render as text; headings go no deeper than h3, and #
     is h2 (the headline is the page's only h1)."""
     blocks: set[int] = state.env.get("block_slots", set())
+    block_placeholders = [_placeholder(index) for index in blocks]
     tokens: list[Token] = []
     i = 0
     while i < len(state.tokens):
         token = state.tokens[i]
-        if token.type == "paragraph_open" and blocks and FULL in state.tokens[i + 1].content:
+        if token.type == "paragraph_open" and any(
+            placeholder in state.tokens[i + 1].content for placeholder in block_placeholders
+        ):
             tokens.extend(_split_paragraph(state.tokens[i : i + 3], blocks))
             i += 3
         else:
@@ -379,9 +390,9 @@ def _place_slots(state: StateCore) -> None:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = "h3" if token.tag in ("h3", "h4", "h5", "h6") else "h2"
-        if token.type == "inline" and token.children:
+        if token.type == "inline" and FULL in token.content and _MAY_LINK.search(token.content):
             depth = 0
-            for child in token.children:
+            for child in token.children or ():
                 if child.type == "link_open":
                     depth += 1
                 elif child.type == "link_close":
@@ -411,7 +422,8 @@ def _split_paragraph(paragraph: list[Token], blocks: set[int]) -> list[Token]:
         if run:
             part = Token("inline", "", 0)
             part.children = list(run)
-            part.content = "".join(child.content for child in run)
+            # The whole paragraph's source: what later checks search for link syntax in.
+            part.content = inline.content
             part.map = inline.map
             out.extend([_copy(opening), part, _copy(closing)])
         run.clear()
@@ -443,15 +455,18 @@ def _copy(token: Token) -> Token:
     return copy
 
 
-def _markdown_parser() -> MarkdownIt:
+def _markdown_parser(*, checking: bool = False) -> MarkdownIt:
+    """The body format's Markdown parser; the checking one also records where each link
+    starts, for the editor's problem list (it costs the renderer time it need not spend)."""
     md = MarkdownIt("commonmark", {"breaks": True, "html": False, "xhtmlOut": False})
     md.disable(
         ["code", "fence", "lheading", "reference", "html_block", "table"]
         + ["backticks", "strikethrough", "html_inline", "entity", "linkify"]
     )
     md.inline.ruler.at("image", _keep_image_source)
-    md.inline.ruler.at("link", _remembering_offset(link_rule))
-    md.inline.ruler.at("autolink", _remembering_offset(autolink_rule))
+    if checking:
+        md.inline.ruler.at("link", _remembering_offset(link_rule))
+        md.inline.ruler.at("autolink", _remembering_offset(autolink_rule))
     # Every link is parsed, so that a refused one can be reported and shown as its text.
     md.validateLink = lambda url: True
     md.core.ruler.push("check_links", _check_links)
@@ -460,6 +475,7 @@ def _markdown_parser() -> MarkdownIt:
 
 
 MARKDOWN = _markdown_parser()
+CHECKING_MARKDOWN = _markdown_parser(checking=True)
 
 
 def markdown(placeheld: Placeheld, block_slots: set[int]) -> str:
@@ -472,12 +488,12 @@ def link_problems(body: str) -> list[tuple[int, int, str]]:
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     placeheld = with_placeholders(parse(body))
     env: dict[str, Any] = {}
-    MARKDOWN.parse(placeheld.source, env)
-    found = []
-    for offset, message in env.get("link_problems", []):
-        line, column = shortcodes.line_col(body, placeheld.body_offset(offset))
-        found.append((line, column, message))
-    return found
+    CHECKING_MARKDOWN.parse(placeheld.source, env)
+    place = shortcodes.LineIndex(body)
+    return [
+        (*place(placeheld.body_offset(offset)), message)
+        for offset, message in env.get("link_problems", [])
+    ]
 
 
 # --- Rendering ----------------------------------------------------------------------------------
@@ -538,14 +554,15 @@ def _render(nodes: list[Node], resolved: dict[int, Any], *, feed: bool) -> SafeS
         and REGISTRY[slot.name].block
         and resolved[id(slot)] is not None
     }
-    html = markdown(placeheld, block_slots)
+    html = sanitize(markdown(placeheld, block_slots))
     html = fill_tags(html, placeheld.slots, resolved, feed=feed)
-    # A paragraph that held only a tag resolving to nothing.
-    html = html.replace("<p></p>\n", "").replace("<p></p>", "")
-    return mark_safe(sanitize(html.strip()))
+    return mark_safe(_tidy(html))
 
 
 def fill_tags(html: str, slots: list[Node | str], resolved: dict[int, Any], *, feed: bool) -> str:
+    """The rendered tags in place of their placeholders. Each tag's HTML has passed the
+    sanitizer on its own (a card once when it is rendered, not in every body that shows it);
+    the text put into it is escaped, so the whole stays within the allow-list."""
     tags = [slot for slot in slots if isinstance(slot, Shortcode)]
     mentions = None if feed else _MentionRenderer(tags, resolved)
 
@@ -553,14 +570,14 @@ def fill_tags(html: str, slots: list[Node | str], resolved: dict[int, Any], *, f
         mark, slot = match.group(1), slots[int(match.group(2).translate(_UNDIGITS))]
         obj = resolved.get(id(slot)) if isinstance(slot, Shortcode) else None
         if obj is None or mark == TEXT:
-            return escape(_display_text(slot, obj))
+            return _escape(_display_text(slot, obj))
         handler = REGISTRY[slot.name]
         if handler.block and mark != BLOCK:
             if handler.inline_template is None:
-                return escape(_display_text(slot, obj))
-            return _render_template(handler.inline_template, handler, slot, obj)
+                return _escape(_display_text(slot, obj))
+            return sanitize(_render_template(handler.inline_template, handler, slot, obj))
         if feed:
-            html = _feed_html(handler, slot, obj)
+            html = sanitize(_feed_html(handler, slot, obj))
             return f"<p>{html}</p>" if mark == BLOCK and handler.feed_template else html
         return mentions.render(slot, obj)
 
@@ -568,6 +585,32 @@ def fill_tags(html: str, slots: list[Node | str], resolved: dict[int, Any], *, f
     if mentions is not None:
         mentions.save()
     return filled
+
+
+def _escape(text: str) -> str:
+    """Text escaped for a text position as the sanitizer writes it, so that the output does
+    not depend on which step escaped it; its line breaks are line breaks, as in the body."""
+    text = html_lib.escape(text, quote=False).replace("\xa0", "&nbsp;")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>\n")
+
+
+# ASCII whitespace at the edges of a paragraph or heading, left by a tag that rendered to
+# nothing (Markdown trims what it sees, but it saw the tag's placeholder there).
+_EDGE_SPACE = " \t\n\r\f"
+_OPENING_SPACE = re.compile(r"(<(?:p|h2|h3)>)[ \t\n\r\f]+")
+_CLOSING = re.compile(r"</(?:p|h2|h3)>")
+
+
+def _tidy(html: str) -> str:
+    html = _OPENING_SPACE.sub(r"\1", html)
+    pieces, last = [], 0
+    for match in _CLOSING.finditer(html):
+        pieces.append(html[last : match.start()].rstrip(_EDGE_SPACE))
+        last = match.start()
+    pieces.append(html[last:])
+    html = "".join(pieces)
+    # A paragraph that held only tags resolving to nothing goes.
+    return html.replace("<p></p>\n", "").replace("<p></p>", "").strip()
 
 
 def _render_template(template: str, handler: TagHandler, node: Shortcode, obj: Any) -> str:
@@ -603,10 +646,12 @@ def absolutize(html: str, base: str) -> str:
     return _SRCSET.sub(srcset, html)
 
 
-# Stand-ins for the per-mention values. NUL never survives into a body (see _INVISIBLE), so
-# they cannot collide with anything an editor wrote.
-_TEXT_SLOT = "\x00text\x00"
-_ID_SLOT = "\x00mention\x00"
+# Stand-ins for the per-mention values, in cards rendered once and filled in for each mention:
+# private-use characters, which the sanitizer keeps as they are. Only the card templates'
+# output is searched for them, never text from a body.
+_TEXT_SLOT = "\ue004text\ue004"
+_ID_SLOT = "\ue004mention\ue004"
+_SLOT_IN_TAG = re.compile("<[^>]*" + _TEXT_SLOT)
 
 
 class _MentionRenderer:
@@ -618,7 +663,7 @@ class _MentionRenderer:
 
     def __init__(self, nodes: list[Node], resolved: dict[int, Any]) -> None:
         self.count = 0
-        self.prefix = f"articles:mention:{generation()}"
+        self.prefix = f"articles:card:{generation()}"
         wanted = {
             self._key(node, resolved[id(node)])
             for node in nodes
@@ -627,6 +672,7 @@ class _MentionRenderer:
         cached = cache.get_many([self._cache_key(key) for key in wanted]) if wanted else {}
         self.rendered = {key: cached.get(self._cache_key(key)) for key in wanted}
         self.missing: dict[str, str] = {}
+        self.text_in_tag: dict[tuple[str, Any, bool], bool] = {}
         self.load_missing()
 
     @staticmethod
@@ -657,11 +703,17 @@ class _MentionRenderer:
                 "text": None if node.content is None else _TEXT_SLOT,
                 "mention_id": _ID_SLOT,
             }
-            html = self.rendered[key] = render_to_string(handler.template, context).strip()
+            html = render_to_string(handler.template, context).strip()
+            html = self.rendered[key] = sanitize(html)
             self.missing[self._cache_key(key)] = html
         html = html.replace(_ID_SLOT, f"mention-{self.count}")
         if node.content is not None:
-            html = html.replace(_TEXT_SLOT, escape(node.content))
+            # Quotes escaped too when the template shows the text inside a tag's attributes.
+            in_tag = self.text_in_tag.get(key)
+            if in_tag is None:
+                in_tag = self.text_in_tag[key] = bool(_SLOT_IN_TAG.search(html))
+            text = escape(node.content) if in_tag else _escape(node.content)
+            html = html.replace(_TEXT_SLOT, text.replace("\xa0", "&nbsp;"))
         return html
 
     def save(self) -> None:
@@ -707,7 +759,8 @@ def cached_references(body: str) -> list[tuple[str, str, str]]:
 
 def cached_body_html(body: str) -> SafeString:
     """The body's HTML, rendered once per body text and per change to linked records."""
-    key = f"articles:body:{generation()}:{_digest(body)}"
+    # The key names the body format, so bodies cached by an earlier renderer are not served.
+    key = f"articles:body:markdown:{generation()}:{_digest(body)}"
     html = cache.get(key)
     if html is None:
         html = str(render_body(body))
@@ -718,7 +771,7 @@ def cached_body_html(body: str) -> SafeString:
 def cached_feed_bodies(bodies: Sequence[str]) -> list[str]:
     """The feed form of each body (site-relative links), rendered once per body text and per
     change to linked records; those not cached are rendered together."""
-    prefix = f"articles:feed-body:{generation()}"
+    prefix = f"articles:feed-body:markdown:{generation()}"
     keys = [f"{prefix}:{_digest(body)}" for body in bodies]
     found = cache.get_many(keys)
     missing = [(key, body) for key, body in zip(keys, bodies, strict=True) if key not in found]

@@ -21,6 +21,10 @@ class BodyProblem:
         return f"Line {self.line}, column {self.column}: {self.message}"
 
 
+# Unresolved tags of one name past this many are reported without "Did you mean …?".
+MAX_SUGGESTED_TAGS = 20
+
+
 def check_body(body: str) -> list[BodyProblem]:
     """Every problem in a body, in source order: syntax first found by the parser, then
     references that resolve to nothing, with the closest existing names suggested, and links
@@ -33,18 +37,21 @@ def check_body(body: str) -> list[BodyProblem]:
     nodes = rendering.parse(body)
     tags = [node for node in nodes if isinstance(node, Shortcode)]
     resolved = rendering.resolve(tags)
+    place = shortcodes.LineIndex(body)
     unresolved: dict[str, list[Shortcode]] = {}
     for node in tags:
-        line, column = shortcodes.line_col(body, node.start)
+        line, column = place(node.start)
         invalid = rendering.REGISTRY[node.name].validate(node)
         if invalid:
             problems.append(BodyProblem(line, column, invalid, "error"))
         elif resolved[id(node)] is None:
             unresolved.setdefault(node.name, []).append(node)
     for name, nodes in unresolved.items():
-        suggestions = rendering.REGISTRY[name].suggest(nodes)
+        # Suggestions compare names, which costs per record: the first few tags get them.
+        suggestions = rendering.REGISTRY[name].suggest(nodes[:MAX_SUGGESTED_TAGS])
+        suggestions += [[] for _ in nodes[MAX_SUGGESTED_TAGS:]]
         for node, names in zip(nodes, suggestions, strict=True):
-            line, column = shortcodes.line_col(body, node.start)
+            line, column = place(node.start)
             message = f"{node.raw[: node.raw.find(']') + 1]} matches no {node.name}."
             if names:
                 message += " Did you mean " + " or ".join(names) + "?"
@@ -57,16 +64,22 @@ def check_body(body: str) -> list[BodyProblem]:
     return problems
 
 
-def sync_mentions(article) -> None:
-    """Set the article's `artists` and `projects` to exactly those its body links to."""
-    nodes = rendering.reader_nodes(article.body)
+def derived_mentions(body: str) -> dict[str, set[int]]:
+    """The primary keys of the artists and projects a body links to, by tag name."""
+    nodes = rendering.reader_nodes(body)
     tags = [node for node in nodes if isinstance(node, Shortcode)]
     resolved = rendering.resolve(tags)
-    found = {"artist": set(), "project": set()}
+    found: dict[str, set[int]] = {"artist": set(), "project": set()}
     for node in tags:
         obj = resolved[id(node)]
         if obj is not None and node.name in found:
             found[node.name].add(obj.pk)
+    return found
+
+
+def sync_mentions(article) -> None:
+    """Set the article's `artists` and `projects` to exactly those its body links to."""
+    found = derived_mentions(article.body)
     with transaction.atomic():
         article.artists.set(found["artist"])
         article.projects.set(found["project"])

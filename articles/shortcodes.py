@@ -21,6 +21,7 @@ __all__ = [
     "Shortcode",
     "Text",
     "find_problems",
+    "LineIndex",
     "line_col",
     "parse",
     "parse_attrs",
@@ -113,10 +114,12 @@ _AFTER_NAME = r"(?=[\x00-\x20/=<>&\[\]\s\u200b]|\Z)"
 
 # Anything that reads like a tag, for warning about names that are not registered. "[" is kept
 # out of the attribute text so "[see [foo/]" blames "foo", not "see".
+# Possessive quantifiers throughout: a backtracking name would rescan the rest of a long
+# unclosed "[aaaa…" once for every shorter name, which is quadratic in the body's length.
 _TAG_LIKE_RE = re.compile(
-    r"\[([^<>&/\[\]\x00-\x20=\s\u200b]+)([^\[\]/]*+(?:/(?!\])[^\[\]/]*+)*+)(/?)\]"
+    r"\[([^<>&/\[\]\x00-\x20=\s\u200b]++)([^\[\]/]*+(?:/(?!\])[^\[\]/]*+)*+)(/?)\]"
 )
-_CLOSING_NAME_RE = re.compile(r"\[/([^<>&/\[\]\x00-\x20=\s\u200b]+)\]")
+_CLOSING_NAME_RE = re.compile(r"\[/([^<>&/\[\]\x00-\x20=\s\u200b]++)\]")
 
 
 def _checked_names(tags: Collection[str]) -> frozenset[str]:
@@ -257,9 +260,27 @@ def parse_attrs(attr_text: str) -> Attrs:
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of ``offset`` in ``text``."""
+    """1-based line and column (in characters) of ``offset`` in ``text``. Scans the text: to
+    place many offsets in one text, use a `LineIndex`."""
     offset = max(0, min(offset, len(text)))
     return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+class LineIndex:
+    """Line and column of any offset in one text, from one scan of the text: placing every
+    problem of a long body stays linear in its size."""
+
+    __slots__ = ("_length", "_newlines")
+
+    def __init__(self, text: str) -> None:
+        self._length = len(text)
+        self._newlines = [i for i, char in enumerate(text) if char == "\n"]
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, self._length))
+        line = bisect.bisect_left(self._newlines, offset)
+        column = offset - self._newlines[line - 1] if line else offset + 1
+        return line + 1, column
 
 
 def _is_unusual_space(char: str) -> bool:
@@ -296,13 +317,13 @@ def find_problems(text: str, tags: Collection[str]) -> list[Problem]:
     _unregistered_name_problems(text, texts, names, found)
 
     found.sort(key=lambda item: item[0])
-    newlines = [i for i, char in enumerate(text) if char == "\n"] if found else []
-    problems = []
-    for offset, tag, severity, message in found:
-        line = bisect.bisect_left(newlines, offset)
-        column = offset - newlines[line - 1] if line else offset + 1
-        problems.append(Problem(line + 1, column, offset, tag, message, severity))
-    return problems
+    if not found:
+        return []
+    place = LineIndex(text)
+    return [
+        Problem(*place(offset), offset, tag, message, severity)
+        for offset, tag, severity, message in found
+    ]
 
 
 def _shortcode_problems(node: Shortcode, names: frozenset[str], found: _Found) -> None:

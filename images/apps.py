@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class ImagesConfig(AppConfig):
     name = "images"
-    verbose_name = "image library"
+    verbose_name = "Image library"

@@ -11,21 +11,41 @@ from .validators import validate_image_upload
 FOCAL_RANGE = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
 
+class TaggedImageManager(models.Manager):
+    def get_by_natural_key(self, file_name, tag_name):
+        return self.get(content_object__file=file_name, tag__name=tag_name)
+
+
 class TaggedImage(TaggedItemBase):
     content_object = models.ForeignKey(
         "Image", on_delete=models.CASCADE, related_name="tagged_items"
     )
+
+    objects = TaggedImageManager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_image_tag"),
         ]
 
+    def natural_key(self):
+        return (self.content_object.file.name, self.tag.name)
+
+    natural_key.dependencies = ["images.image", "taggit.tag"]
+
+
+class ImageManager(models.Manager):
+    def get_by_natural_key(self, file_name):
+        return self.get(file=file_name)
+
 
 class Image(models.Model):
     """A photo in the library, shown to readers only through renditions."""
 
-    file = models.ImageField(upload_to="images/%Y/%m/", validators=[validate_image_upload])
+    # Storage gives every upload a name of its own; fixtures refer to an image by it.
+    file = models.ImageField(
+        upload_to="images/%Y/%m/", unique=True, validators=[validate_image_upload]
+    )
     title = models.CharField(max_length=255, help_text="For finding the image in the library.")
     alt_text = models.CharField(
         "alt text",
@@ -54,6 +74,8 @@ class Image(models.Model):
     uploaded_at = models.DateTimeField("uploaded", auto_now_add=True)
     tags = TaggableManager(blank=True, through=TaggedImage)
 
+    objects = ImageManager()
+
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
         constraints = [
@@ -71,6 +93,9 @@ class Image(models.Model):
         if self.file and not getattr(self.file, "_committed", True):
             self.width, self.height = oriented_size(self.file)
         super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.file.name,)
 
     @property
     def shortcode(self) -> str:

@@ -21,9 +21,11 @@ import hashlib
 import io
 import logging
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache as memoize
+from typing import Any
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -46,7 +48,9 @@ FALLBACK_FORMAT = "jpeg"
 
 CACHE_SECONDS = 60 * 60 * 24 * 30
 _KNOWN_LIMIT = 20_000
-_known: OrderedDict[str, None] = OrderedDict()
+# This process's memory: rendition groups known to exist, and pictures already worked out.
+_known: OrderedDict[Any, Any] = OrderedDict()
+_known_lock = threading.Lock()
 
 
 @memoize
@@ -167,6 +171,10 @@ def _rendition(source: Source, ratio: Ratio, width: int, fmt: str) -> Rendition:
 def picture(source: Source, *, ratio: Ratio = None, widths=WIDTHS) -> Picture | None:
     """The renditions for a responsive picture of `source`, made now if they do not exist yet.
     None when the original cannot be read (the page then shows no picture, never an error)."""
+    memo_key = ("picture", source, ratio, tuple(widths))
+    known = _known.get(memo_key)
+    if known is not None:
+        return known
     widths = widths_for(source, ratio, widths)
     formats = (*source_formats(), FALLBACK_FORMAT)
     if not ensure(source, ratio, widths, formats):
@@ -178,7 +186,9 @@ def picture(source: Source, *, ratio: Ratio = None, widths=WIDTHS) -> Picture | 
     )
     # The plain src is for the rare browser without srcset: a middling size.
     img = fallback[min(1, len(fallback) - 1)]
-    return Picture(sources=sources, img=img, srcset=_srcset(fallback))
+    found = Picture(sources=sources, img=img, srcset=_srcset(fallback))
+    _remember(memo_key, found)
+    return found
 
 
 def single(source: Source, *, ratio: Ratio, width: int, fmt: str = "jpeg") -> Rendition | None:
@@ -188,6 +198,31 @@ def single(source: Source, *, ratio: Ratio, width: int, fmt: str = "jpeg") -> Re
     if not ensure(source, ratio, (width,), (fmt,)):
         return None
     return _rendition(source, ratio, width, fmt)
+
+
+# The pictures and crops the site's pages ask for (article page, listings, link previews,
+# structured data, the admin list): made when an editor saves a photo, so that no reader waits
+# for them. Any other shape is made on first use.
+COMMON_PICTURES: tuple[tuple[Ratio, tuple[int, ...]], ...] = (
+    (None, WIDTHS),
+    ((16, 9), WIDTHS),
+    ((4, 3), (320, 640)),
+)
+COMMON_CROPS: tuple[tuple[Ratio, int, str], ...] = (
+    ((40, 21), 1200, "jpeg"),
+    ((1, 1), 1200, "jpeg"),
+    ((4, 3), 1200, "jpeg"),
+    ((16, 9), 1200, "jpeg"),
+    ((1, 1), 160, "webp"),
+)
+
+
+def prewarm(source: Source) -> None:
+    """Make the common pictures and crops of `source` now."""
+    for ratio, widths in COMMON_PICTURES:
+        picture(source, ratio=ratio, widths=widths)
+    for ratio, width, fmt in COMMON_CROPS:
+        single(source, ratio=ratio, width=width, fmt=fmt)
 
 
 def _srcset(renditions: list[Rendition]) -> str:
@@ -212,19 +247,21 @@ def ensure(source: Source, ratio: Ratio, widths, formats) -> bool:
                 logger.warning("Cannot make renditions of %s", source.name, exc_info=True)
                 return False
         cache.set(key, True, CACHE_SECONDS)
-    _remember(last)
+    _remember(last, True)
     return True
 
 
-def _remember(name: str) -> None:
-    _known[name] = None
-    while len(_known) > _KNOWN_LIMIT:
-        _known.popitem(last=False)
+def _remember(key: Any, value: Any) -> None:
+    with _known_lock:
+        _known[key] = value
+        while len(_known) > _KNOWN_LIMIT:
+            _known.popitem(last=False)
 
 
 def forget_known() -> None:
     """Drop this process's memory of existing renditions (for tests)."""
-    _known.clear()
+    with _known_lock:
+        _known.clear()
 
 
 def generate(source: Source, ratio: Ratio, widths, formats) -> list[str]:

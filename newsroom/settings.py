@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "taggit",
+    "newsroom",
     "images",
     "people",
     "projects",
@@ -92,6 +93,18 @@ DATABASES = {
 # CONN_HEALTH_CHECKS is on, so a restarted database costs no failed request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a site with several writers: readers never wait for a writer (write-ahead log),
+    # a writer waits its turn instead of failing with "database is locked" (busy timeout), and
+    # every transaction takes the write lock when it begins (IMMEDIATE), so a transaction that
+    # reads and then writes, like the admin's edit conflict check, cannot deadlock with another.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches (rendered bodies, cards, the render generation, login throttling counts). Every

@@ -85,3 +85,58 @@ def make_image(*, size=(1600, 1200), name="photo.jpg", **fields):
     image.file = SimpleUploadedFile(name, image_bytes(size))
     image.save()
     return image
+
+
+def form_values(html: str, form_id: str) -> dict[str, str | list[str]]:
+    """What a browser would submit from the form `form_id` in `html`, unchanged: inputs with
+    their values (checked boxes only), textareas, and the selected options of selects."""
+    from html.parser import HTMLParser
+
+    values: dict[str, list[str]] = {}
+
+    class Reader(HTMLParser):
+        in_form = False
+        textarea: str | None = None
+        select: str | None = None
+        text = ""
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form":
+                self.in_form = attrs.get("id") == form_id
+            if not self.in_form:
+                return
+            name = attrs.get("name")
+            if tag == "input" and name:
+                kind = attrs.get("type", "text")
+                if kind in ("submit", "button", "image", "reset", "file"):
+                    return
+                if kind in ("checkbox", "radio") and "checked" not in attrs:
+                    return
+                values.setdefault(name, []).append(attrs.get("value") or "")
+            elif tag == "textarea" and name:
+                self.textarea, self.text = name, ""
+            elif tag == "select" and name:
+                self.select = name
+                values.setdefault(name, [])
+            elif tag == "option" and self.select and "selected" in attrs:
+                values[self.select].append(attrs.get("value") or "")
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.in_form = False
+            elif tag == "textarea" and self.textarea:
+                # A textarea's first newline is markup, not content.
+                text = self.text[1:] if self.text.startswith("\n") else self.text
+                values.setdefault(self.textarea, []).append(text)
+                self.textarea = None
+            elif tag == "select":
+                self.select = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.text += data
+
+    reader = Reader(convert_charrefs=True)
+    reader.feed(html)
+    return {name: found[0] if len(found) == 1 else found for name, found in values.items()}

@@ -6,10 +6,11 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from images.validators import validate_image_upload
+from newsroom.db import AtomicSaveMixin
 from newsroom.natural_keys import BySlugManager, BySlugQuerySet, SlugNaturalKey
 
 
-class Contributor(SlugNaturalKey, models.Model):
+class Contributor(AtomicSaveMixin, SlugNaturalKey, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     role = models.CharField(max_length=100, blank=True, help_text="For example: Staff writer.")
@@ -109,7 +110,7 @@ class ArtistQuerySet(BySlugQuerySet):
 wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", "Enter a Wikidata item id such as Q15935.")
 
 
-class Artist(SlugNaturalKey, models.Model):
+class Artist(AtomicSaveMixin, SlugNaturalKey, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     external_id = models.PositiveBigIntegerField(

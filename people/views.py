@@ -1,27 +1,64 @@
 from django.core.files.storage import default_storage
-from django.db.models import F
+from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
+from django.views.generic import ListView
 
+from articles.models import Article
 from articles.views import SubjectArticlesView
 from images import renditions
 from images.placeholders import monogram_png
-from projects.models import MediaProject
+from projects.models import KIND_PLURALS, MediaProject
 
 from .models import Artist, Contributor
 
-KIND_HEADINGS = {
-    MediaProject.Kind.ALBUM: "Albums",
-    MediaProject.Kind.EP: "EPs",
-    MediaProject.Kind.SONG: "Songs",
-    MediaProject.Kind.MUSIC_VIDEO: "Music videos",
-    MediaProject.Kind.SHORT_FILM: "Short films",
-    MediaProject.Kind.FEATURE_FILM: "Feature films",
-    MediaProject.Kind.DOCUMENTARY: "Documentaries",
-    MediaProject.Kind.TOUR: "Tours",
-}
+KIND_HEADINGS = KIND_PLURALS
+
+
+# The A–Z bar: a letter each, and "#" for names that start with anything else.
+LETTERS = [chr(code) for code in range(ord("A"), ord("Z") + 1)]
+OTHER = "#"
+
+
+class ArtistIndexView(ListView):
+    """Every artist A–Z with their photo (or monogram) and how many published stories mention
+    them; one letter at a time when the reader picks one."""
+
+    template_name = "people/artist_list.html"
+    context_object_name = "artists"
+    paginate_by = 60
+
+    def get(self, request, *args, **kwargs):
+        letter = request.GET.get("letter", "").upper()
+        self.letter = letter if letter in LETTERS or letter == OTHER else ""
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        published = Article.objects.published()
+        artists = Artist.objects.only("name", "slug", "photo", "photo_alt").annotate(
+            story_count=Count("mentioned_in", filter=Q(mentioned_in__in=published), distinct=True)
+        )
+        if self.letter == OTHER:
+            artists = artists.exclude(name__iregex=r"^[a-z]")
+        elif self.letter:
+            artists = artists.filter(name__istartswith=self.letter)
+        return artists.order_by(Lower("name"), "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups: dict[str, list] = {}
+        for artist in context["artists"]:
+            groups.setdefault(initial(artist.name), []).append(artist)
+        context.update(letters=[*LETTERS, OTHER], letter=self.letter, groups=groups.items())
+        return context
+
+
+def initial(name: str) -> str:
+    first = name[:1].upper()
+    return first if first in LETTERS else OTHER
 
 
 def projects_by_kind(credits):

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from newsroom.db import AtomicSaveMixin
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 
 
@@ -13,11 +14,29 @@ class MediaProjectQuerySet(BySlugQuerySet):
             )
         )
 
+    def newest_first_by_kind(self):
+        """Grouped by kind in the order kinds are declared, newest first within each; undated
+        projects are the announced and upcoming ones, so they lead their kind."""
+        kind_order = models.Case(
+            *[
+                models.When(kind=kind, then=models.Value(position))
+                for position, kind in enumerate(MediaProject.Kind.values)
+            ],
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(
+            kind_order,
+            F("release_year").desc(nulls_first=True),
+            F("release_date").desc(nulls_last=True),
+            "title",
+            "pk",
+        )
+
     def by_artist(self, artist):
         return self.filter(credits__artist=artist).distinct()
 
 
-class MediaProject(SlugNaturalKey, models.Model):
+class MediaProject(AtomicSaveMixin, SlugNaturalKey, models.Model):
     class Kind(models.TextChoices):
         ALBUM = "album", "Album"
         EP = "ep", "EP"
@@ -118,6 +137,19 @@ class MediaProject(SlugNaturalKey, models.Model):
         return self.release_note or "No set release date"
 
 
+# Section headings for lists of projects of one kind.
+KIND_PLURALS = {
+    MediaProject.Kind.ALBUM: "Albums",
+    MediaProject.Kind.EP: "EPs",
+    MediaProject.Kind.SONG: "Songs",
+    MediaProject.Kind.MUSIC_VIDEO: "Music videos",
+    MediaProject.Kind.SHORT_FILM: "Short films",
+    MediaProject.Kind.FEATURE_FILM: "Feature films",
+    MediaProject.Kind.DOCUMENTARY: "Documentaries",
+    MediaProject.Kind.TOUR: "Tours",
+}
+
+
 class ProjectRelationManager(models.Manager):
     def get_by_natural_key(self, source_slug, relation, target_slug):
         return self.get(source__slug=source_slug, relation=relation, target__slug=target_slug)
@@ -170,7 +202,7 @@ class CreditManager(models.Manager):
         return self.get(project__slug=project_slug, artist__slug=artist_slug, role=role)
 
 
-class Credit(models.Model):
+class Credit(AtomicSaveMixin, models.Model):
     class Role(models.TextChoices):
         DIRECTOR = "director", "Director"
         PRODUCER = "producer", "Producer"

@@ -5,5 +5,6 @@ from . import views
 app_name = "projects"
 
 urlpatterns = [
+    path("projects/", views.MediaProjectIndexView.as_view(), name="index"),
     path("projects/<slug:slug>/", views.MediaProjectDetailView.as_view(), name="detail"),
 ]

@@ -1,10 +1,14 @@
 """[embed url="…" /]: strict provider URL parsing, privacy-first figures, problems, queries."""
 
+import re
 from urllib.parse import urlsplit
 
 import html5lib
 import pytest
 from django.conf import settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles import services
 from articles.embeds import embed_problem, parse_embed
@@ -202,3 +206,23 @@ def test_content_security_policy_frames_exactly_the_players():
     policy = build_policy()
     frame_src = next(d for d in policy.split(";") if d.strip().startswith("frame-src"))
     assert frame_src.split()[1:] == settings.EMBED_FRAME_ORIGINS
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    url=st.one_of(
+        st.text(),
+        st.builds(
+            "{}{}".format,
+            st.sampled_from(["https://", "https://youtu.be/", "https://open.spotify.com/"]),
+            st.text(),
+        ),
+    )
+)
+def test_any_url_is_parsed_or_refused_without_an_error(url):
+    embed = parse_embed(url)
+    assert (embed is None) == (embed_problem(url) is not None)
+    if embed is not None and embed.player_url is not None:
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(embed.player_url))
+        assert origin in settings.EMBED_FRAME_ORIGINS
+        assert not re.search(r"[\s\"'<>\\`]", embed.player_url)

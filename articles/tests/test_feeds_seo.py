@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom.testing import make_article, make_artist, make_contributor, make_project
+from newsroom.testing import (
+    make_article,
+    make_artist,
+    make_contributor,
+    make_image,
+    make_project,
+)
 from people.models import Discipline
 from projects.models import Credit, MediaProject, ProjectRelation
 
@@ -484,3 +490,20 @@ def test_atom_entries_carry_the_full_body(client):
     content = entry.find(f"{ATOM}content")
     assert content.get("type") == "html"
     check_feed_html(content.text)
+
+
+def test_feed_photos_have_absolute_addresses(client):
+    image = make_image(caption="In the studio", credit="Photo: Newsroom")
+    make_article(body=f'Before\n\n[image id="{image.pk}" /]\n\nAfter')
+    response = get_ok(client, reverse("articles:rss"))
+    html = ElementTree.fromstring(response.content).find("channel/item").findtext(CONTENT)
+    fragment = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parseFragment(html)
+    assert fragment.find(".//figure") is not None
+    addresses = [el.get("src") for el in fragment.iter("img")]
+    for el in fragment.iter():
+        for candidate in (el.get("srcset") or "").split(","):
+            if candidate.strip():
+                addresses.append(candidate.split()[0])
+    assert addresses
+    assert all(url.startswith("http://testserver/") for url in addresses), addresses
+    assert "In the studio" in html

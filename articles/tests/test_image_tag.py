@@ -7,17 +7,9 @@ import pytest
 
 from articles import services
 from articles.rendering import render_body
-from images import renditions
 from newsroom.testing import make_article, make_image
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _forget():
-    renditions.forget_known()
-    yield
-    renditions.forget_known()
 
 
 def strict_parse(html):
@@ -137,3 +129,16 @@ def test_changing_an_image_shows_on_pages_at_once(client):
     image.save()
     html = client.get(article.get_absolute_url()).content.decode()
     assert "New caption" in html and "Old caption" not in html
+
+
+def test_feeds_carry_body_photos_with_absolute_addresses(client):
+    from xml.etree import ElementTree
+
+    image = photo(caption="In the feed")
+    make_article(body=f'Text.\n\n[image id="{image.pk}" /]')
+    root = ElementTree.fromstring(client.get("/feeds/latest/").content)
+    content = root.find(".//{http://purl.org/rss/1.0/modules/content/}encoded").text
+    assert '<figure class="body-image">' in content
+    assert re.search(r'<img src="http://testserver/media/renditions/[^"]+\.jpg"', content)
+    assert "/media/renditions/" in content and " /media/" not in content
+    assert "In the feed" in content

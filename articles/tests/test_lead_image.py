@@ -11,17 +11,9 @@ from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 
-from images import renditions
 from newsroom.testing import make_article, make_artist, make_contributor, make_image
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _forget():
-    renditions.forget_known()
-    yield
-    renditions.forget_known()
 
 
 def html_of(response):
@@ -152,3 +144,22 @@ def test_listing_queries_do_not_grow_with_articles_or_photos(client, page):
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1] == counts[2]
     assert html.count("teaser-thumb") + html.count("teaser-image") == 5
+
+
+def test_feed_entries_start_with_the_lead_photo_at_absolute_addresses(client):
+    from xml.etree import ElementTree
+
+    make_article(
+        lead_image=photo(size=(800, 600), caption="On stage", credit="Photo: Staff"),
+        body="The story.",
+    )
+    for url, path in [
+        ("/feeds/latest/", ".//{http://purl.org/rss/1.0/modules/content/}encoded"),
+        ("/feeds/latest/atom/", ".//{http://www.w3.org/2005/Atom}content"),
+    ]:
+        content = ElementTree.fromstring(client.get(url).content).find(path).text
+        assert content.startswith('<figure class="lead-image">')
+        assert 'src="http://testserver/media/renditions/' in content
+        assert 'srcset="http://testserver/media/renditions/' in content
+        assert "On stage" in content and "Photo: Staff" in content
+        assert content.rstrip().endswith("<p>The story.</p>")

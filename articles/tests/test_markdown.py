@@ -234,3 +234,60 @@ def test_problem_positions_follow_quote_markers_and_tags(kanye):
 )
 def test_link_allow_list(href, ok):
     assert (link_problem(href) is None) is ok
+
+
+# Bodies written before Markdown, rendered exactly as the plain-text renderer did.
+AS_BEFORE = [
+    ('[artist id="9"] text [artist id="8"]K[/artist]', '<p>text [artist id="8"]K</p>'),
+    ('[artist id="9"]K[/artist] [artist id="8"/]', "<p>K</p>"),
+    ("x\n[artist id=9]", "<p>x<br></p>"),
+    ("Unterminated [artist]", "<p>Unterminated</p>"),
+    ('[artist id="9"]a\nb[/artist]', "<p>a<br>\nb</p>"),
+    (
+        '"Quoted," he said -- 10-15 minutes... 808s & Heartbreak',
+        '<p>"Quoted," he said -- 10-15 minutes... 808s &amp; Heartbreak</p>',
+    ),
+    ("It's [a video for 'Nightmares'], but", "<p>It's [a video for 'Nightmares'], but</p>"),
+    ("one\n\n\n\ntwo\n \nthree", "<p>one</p>\n<p>two</p>\n<p>three</p>"),
+]
+
+
+@pytest.mark.parametrize(("body", "html"), AS_BEFORE)
+def test_bodies_from_before_markdown_render_as_they_did(body, html):
+    assert render_body(body) == html
+
+
+def test_the_admin_refuses_a_bad_link_or_embed_and_keeps_what_was_typed(admin_client):
+    from articles.models import Article
+    from articles.tests.test_admin import add_article
+
+    body = (
+        "## Heading\n\nSee [the video](&#106;avascript:alert(1)) now.\n\n"
+        '[embed url="http://youtu.be/dQw4w9WgXcQ" /]'
+    )
+    response = add_article(admin_client, body=body)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Line 3, column 5" in html and "uses javascript:" in html
+    assert "Line 5, column 1" in html and "must start with https://" in html
+    assert "[the video](&amp;#106;avascript:alert(1))" in html  # the textarea keeps it
+    assert not Article.objects.exists()
+
+    response = add_article(admin_client, body=body.replace("&#106;", "https://example.com/j"))
+    assert response.status_code == 200
+    assert "Line 3" not in response.content.decode()
+    fixed = body.replace("&#106;avascript:alert(1)", "https://example.com/").replace(
+        "http://", "https://"
+    )
+    assert add_article(admin_client, body=fixed).status_code == 302
+    assert Article.objects.get().body_text.startswith("Heading\n\nSee the video now.")
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["", " ", ":", "%", "%zz", "&#xFFFFFFFF;", "\x00", "java\u200bscript:x", "\ud800", "a" * 5000],
+)
+def test_odd_addresses_are_judged_without_an_error(href):
+    link_problem(href)
+    render_body(f"[x]({href})")
+    services.check_body(f"[x](<{href}>)")

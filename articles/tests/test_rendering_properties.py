@@ -151,7 +151,7 @@ def expected_text(body):
 
 UNDIGITS = str.maketrans("".join(chr(0xE010 + n) for n in range(10)), "0123456789")
 ALLOWED = {"p", "br", "a", "span", "img", "h2", "h3", "em", "strong", "blockquote"}
-ALLOWED |= {"ul", "ol", "li", "hr"}
+ALLOWED |= {"ul", "ol", "li", "hr", "figure", "button"}
 
 
 def collapse(text):
@@ -194,8 +194,12 @@ def check(body, expected=None):
             assert not attr.lower().startswith("on"), attr
             if attr in {"href", "src"}:
                 assert value.startswith(("/", "https://", "http://", "mailto:")), value
+            if attr == "data-embed-src":
+                assert value.startswith("https://www.youtube-nocookie.com/embed/"), value
                 assert not value.startswith("//"), value
     assert visible_text(fragment) == (expected_text(body) if expected is None else expected)
+    # Pieces sanitized apart and put together are what the sanitizer makes of the whole.
+    assert rendering.sanitize(html) == html
     return html
 
 
@@ -235,6 +239,8 @@ def test_one_megabyte_body(linked, unit):
 
 
 # Bodies built from the supported Markdown and shortcodes: each piece is (source, visible text).
+EMBED = '[embed url="https://youtu.be/dQw4w9WgXcQ" /]'
+EMBED_TEXT = "Watch on YouTube https://youtu.be/dQw4w9WgXcQ Play here (loads the YouTube player)"
 WORDS = st.sampled_from(["Kanye", "West", "808s", "Heartbreak", "film", "Jonze", "é", "😀"])
 
 
@@ -277,7 +283,7 @@ def markdown_body(draw):
         for _ in range(draw(st.integers(1, 3))):
             pieces = draw(st.lists(inline_piece(), min_size=1, max_size=5))
             lines.append(pieces)
-        kind = draw(st.sampled_from(["p", "h1", "h2", "h3", "quote", "ul", "ol", "hr"]))
+        kind = draw(st.sampled_from(["p", "h1", "h2", "h3", "quote", "ul", "ol", "hr", "embed"]))
 
         def src(pieces):
             return " ".join(source for source, _ in pieces)
@@ -296,6 +302,11 @@ def markdown_body(draw):
             blocks.append("\n".join("- " + src(line) for line in lines))
         elif kind == "ol":
             blocks.append("\n".join(f"{n}. " + src(line) for n, line in enumerate(lines, 1)))
+        elif kind == "embed":
+            # On a line of its own between two lines of text: a figure between two paragraphs.
+            blocks.append(f"{src(lines[0])}\n{EMBED}\n{src(lines[-1])}")
+            texts.extend([txt(lines[0]), EMBED_TEXT, txt(lines[-1])])
+            lines = []
         else:
             blocks.append("---")
             lines = []
@@ -314,3 +325,6 @@ def test_markdown_bodies_show_the_words_they_were_built_from(linked, case):
         line.startswith("#") for line in body.split("\n")
     )
     assert html.count("<blockquote>") == body.count("\n\n> ") + body.startswith("> ")
+    assert html.count("<figure") == body.count("\n" + EMBED + "\n")
+    # A figure is never inside a paragraph (html5lib's strict parse would also refuse it).
+    assert "<p><figure" not in html

@@ -1,17 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from images import renditions
 from newsroom.testing import make_article, make_image
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _forget():
-    renditions.forget_known()
-    yield
-    renditions.forget_known()
 
 
 @pytest.fixture

@@ -11,13 +11,6 @@ from newsroom.testing import make_image
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _forget():
-    renditions.forget_known()
-    yield
-    renditions.forget_known()
-
-
 @pytest.fixture
 def memory_storage(settings):
     # Object storage has no local paths: the engine must work through the storage API alone.
@@ -146,3 +139,40 @@ def test_a_camera_rotated_photo_has_its_displayed_size(memory_storage):
     image.save()
     assert (image.width, image.height) == (300, 400)
     assert opened(image.picture().img.name).size == (300, 400)
+
+
+def test_concurrent_first_views_make_each_rendition_once_under_its_own_name(settings):
+    # Several workers meet the same new photo at once, each with its own memory and no shared
+    # cache entry yet: all get the picture, and storage holds one file per rendition name.
+    import threading
+
+    from django.core.cache import cache
+
+    image = make_image(size=(700, 500))
+    results, errors = [], []
+    barrier = threading.Barrier(6)
+
+    def view():
+        try:
+            barrier.wait()
+            results.append(image.picture(ratio=(4, 3)))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    renditions.forget_known()
+    cache.clear()
+    threads = [threading.Thread(target=view) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(results) == 6 and len(set(results)) == 1 and results[0] is not None
+    folder = renditions.rendition_name(image.source, (4, 3), 320, "jpeg").rsplit("/", 1)[0]
+    _, files = default_storage.listdir(folder)
+    expected = {
+        renditions.rendition_name(image.source, (4, 3), width, fmt).rsplit("/", 1)[1]
+        for width in (320, 640)
+        for fmt in (*renditions.source_formats(), "jpeg")
+    }
+    assert set(files) == expected

@@ -147,3 +147,45 @@ def test_artist_photo_upload_is_checked_the_same_way(admin_client):
     html = response.content.decode()
     assert "cut short or damaged" in html
     assert "Changed summary" in html
+
+
+def test_saving_a_photo_in_the_admin_makes_the_common_renditions_at_once(
+    admin_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from images import renditions
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_image(admin_client, image_bytes((1400, 1000)))
+    assert response.status_code == 302
+    image = Image.objects.get()
+    # Readers' pages find everything made, in storage: nothing is generated while they wait.
+    from django.core.cache import cache
+
+    cache.clear()
+    renditions.forget_known()
+    monkeypatch.setattr(renditions, "generate", lambda *args: pytest.fail("made on view"))
+    assert image.picture(ratio=(16, 9)) is not None
+    assert image.picture(ratio=(4, 3), widths=(320, 640)) is not None
+    assert image.crop((40, 21), 1200).width == 1200
+    assert image.crop((1, 1), 1200).width == 1000
+
+
+def test_replacing_the_file_derives_the_new_size(admin_client):
+    post_image(admin_client, image_bytes((1200, 800)))
+    image = Image.objects.get()
+    file = io.BytesIO(image_bytes((500, 900)))
+    file.name = "other.jpg"
+    response = admin_client.post(
+        f"/admin/images/image/{image.pk}/change/",
+        {
+            "title": "Concert",
+            "alt_text": "A singer on a stage",
+            "focal_x": "0.5",
+            "focal_y": "0.5",
+            "tags": "",
+            "file": file,
+        },
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert (image.width, image.height) == (500, 900)

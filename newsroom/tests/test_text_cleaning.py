@@ -1,0 +1,115 @@
+"""Control characters and noncharacters never reach the database, and feeds stay well-formed
+even for rows that hold them from before."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from taggit.models import Tag
+
+from articles.models import Article
+from newsroom.testing import make_article, make_artist, make_contributor
+from newsroom.text import clean_line, clean_lines, drop_invisible
+from people.models import Artist
+
+pytestmark = pytest.mark.django_db
+
+FEEDS = ["/feeds/latest/", "/feeds/latest/atom/"]
+
+
+@pytest.mark.parametrize(
+    "dirty,line,lines",
+    [
+        ("Kanye\x0bWest returns", "Kanye West returns", "Kanye\nWest returns"),
+        ("A\x01B", "AB", "AB"),
+        ("tab\there", "tab here", "tab\there"),
+        ("two\r\nlines", "two lines", "two\r\nlines"),
+        ("non\uffffchar\U0001fffe", "nonchar", "nonchar"),
+        ("lone \ud800 surrogate", "lone  surrogate", "lone  surrogate"),
+        ("C1 \x85 next line", "C1   next line", "C1 \n next line"),
+        ("Beyoncé 🎤", "Beyoncé 🎤", "Beyoncé 🎤"),
+    ],
+)
+def test_text_cleaning_rules(dirty, line, lines):
+    assert clean_line(dirty) == line
+    assert clean_lines(dirty) == lines
+    assert drop_invisible(line) == line
+
+
+def test_no_control_character_reaches_the_database_from_any_model():
+    artist = make_artist(name="Kanye\x08 West", summary="Rapper\x0bproducer")
+    contributor = make_contributor(name="MTV\x00 News")
+    article = make_article(
+        headline="Kanye\x0bWest returns\uffff",
+        dek="A dek\x01",
+        body=f'[artist id="{artist.external_id}"]Kanye[/artist]\x0bnext line',
+        tags=["Word\x0bTag"],
+    )
+    artist.refresh_from_db()
+    contributor.refresh_from_db()
+    article.refresh_from_db()
+    assert artist.name == "Kanye West"
+    assert artist.summary == "Rapper producer"
+    assert contributor.name == "MTV News"
+    assert article.headline == "Kanye West returns"
+    assert article.dek == "A dek"
+    assert article.body.endswith("[/artist]\nnext line")
+    assert list(article.artists.all()) == [artist]
+    assert [tag.name for tag in article.tags.all()] == ["Word Tag"]
+
+
+def test_the_admin_stores_pasted_breaks_as_spaces(admin_client):
+    from articles.tests.test_admin import article_form_data
+
+    response = admin_client.post(
+        reverse("admin:articles_article_add"),
+        article_form_data(headline="Kanye\x0bWest returns", dek="Dek\x01", body="Body\x0bline"),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get(slug="a-new-story")
+    assert (article.headline, article.dek, article.body) == (
+        "Kanye West returns",
+        "Dek",
+        "Body\nline",
+    )
+
+
+def parse_xml(response):
+    assert response.status_code == 200
+    return ET.fromstring(response.content)
+
+
+def test_feeds_stay_well_formed_for_rows_that_already_hold_control_characters(client):
+    artist = make_artist(slug="kanye-west", name="Kanye West")
+    article = make_article(
+        body=f'[artist id="{artist.external_id}"]Kanye[/artist]',
+        tags=["Tours"],
+        contributors=[make_contributor(name="MTV News")],
+    )
+    # Written around save(), as rows from before the cleaning or from raw SQL would be.
+    Article.objects.filter(pk=article.pk).update(
+        headline="Kanye\x0bWest returns\uffff", dek="A dek\x01"
+    )
+    Artist.objects.filter(pk=artist.pk).update(name="Kanye\x08 West")
+    Tag.objects.filter(name="Tours").update(name="Word\x0bTag")
+    from people.models import Contributor
+
+    Contributor.objects.filter(name="MTV News").update(name="MTV\x1f News")
+    tag = Tag.objects.get(name="Word\x0bTag")
+    urls = [
+        *FEEDS,
+        f"/feeds/artists/{artist.slug}/",
+        f"/feeds/artists/{artist.slug}/atom/",
+        f"/feeds/tags/{tag.slug}/",
+        f"/feeds/tags/{tag.slug}/atom/",
+    ]
+    for url in urls:
+        document = parse_xml(client.get(url))
+        text = " ".join(ET.tostring(document, encoding="unicode").split())
+        assert "Kanye West returns" in text, url
+        assert "\x0b" not in text and "\uffff" not in text
+    sitemap = parse_xml(client.get("/sitemap.xml"))
+    assert any(
+        article.get_absolute_url() in (loc.text or "")
+        for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    )

@@ -1,0 +1,43 @@
+"""Characters that are never text a reader should get: one definition for the whole site.
+
+`drop_invisible` removes control characters (other than tab, line feed and carriage return),
+Unicode noncharacters and lone surrogates: none is visible, XML 1.0 refuses most of them (a feed
+with one is not well-formed) and a lone surrogate cannot even be encoded as UTF-8.
+`clean_line` and `clean_lines` prepare what editors type for storage (see newsroom.apps).
+"""
+
+from __future__ import annotations
+
+import re
+
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls, bar tab and newlines
+    "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"  # surrogates and BMP noncharacters
+)
+# Noncharacters outside the BMP are picked out by a callback: a character class listing them
+# is twenty times slower.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# Line and page breaks that word processors paste: Word's manual line break is a vertical tab.
+_PASTED_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85]")
+_LINE_BREAKS = re.compile("[\t\r\n\x0b\x0c\x1c-\x1e\x85]+")
+
+
+def _astral_noncharacter(match: re.Match[str]) -> str:
+    return "" if ord(match.group()) & 0xFFFE == 0xFFFE else match.group()
+
+
+def drop_invisible(text: str) -> str:
+    if text.isascii() and text.isprintable():
+        return text
+    return _ASTRAL.sub(_astral_noncharacter, _INVISIBLE.sub("", text))
+
+
+def clean_lines(text: str) -> str:
+    """Text that may hold lines (a body, a bio): pasted breaks become newlines, the rest of
+    the invisible characters go; tabs and newlines stay."""
+    return drop_invisible(_PASTED_BREAKS.sub("\n", text))
+
+
+def clean_line(text: str) -> str:
+    """Text of one line (a headline, a name, a tag): any break or tab becomes one space."""
+    return drop_invisible(_LINE_BREAKS.sub(" ", text))
