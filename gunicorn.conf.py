@@ -1,6 +1,12 @@
 """gunicorn settings for `make serve`: 127.0.0.1:$PORT, $WEB_CONCURRENCY worker processes."""
 
 import os
+from pathlib import Path
+
+import environ
+
+# The same .env the settings read, for WEB_CONCURRENCY and GUNICORN_TIMEOUT.
+environ.Env.read_env(Path(__file__).resolve().parent / ".env", overwrite=False)
 
 bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))

@@ -29,8 +29,6 @@ class JSONFormatter(logging.Formatter):
             entry["stack"] = self.formatStack(record.stack_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
 
-    converter = time.gmtime
-
 
 logger = logging.getLogger("newsroom.requests")
 

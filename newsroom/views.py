@@ -1,11 +1,20 @@
+import logging
+import secrets
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, HttpResponseServerError
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -38,3 +47,44 @@ def bad_request(request, exception=None):
         "max_body_chars": f"{settings.MAX_BODY_CHARS:,}",
     }
     return render(request, "400.html", context, status=400)
+
+
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache_answers() -> None:
+    # A key of its own per check, so concurrent checks from several processes never clash.
+    key, value = f"healthz:{secrets.token_hex(8)}", secrets.token_hex(8)
+    cache.set(key, value, 30)
+    if cache.get(key) != value:
+        raise OSError("the cache did not return what was written")
+    cache.delete(key)
+
+
+HEALTH_CHECKS = {
+    "database": (_database_answers, DatabaseError),
+    "cache": (_cache_answers, (OSError, RedisError)),
+}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and monitors: 200 when the database and the cache answer, 503 naming
+    the part that does not."""
+    report = {}
+    for name, (check, errors) in HEALTH_CHECKS.items():
+        try:
+            check()
+        except errors:
+            logger.exception("health check failed: %s", name)
+            report[name] = "error"
+        else:
+            report[name] = "ok"
+    healthy = all(state == "ok" for state in report.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503
+    )

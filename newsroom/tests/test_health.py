@@ -1,0 +1,42 @@
+import socket
+
+import pytest
+
+from newsroom.tests.servers import gunicorn, production_env
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.django_db
+def test_health_is_ok_when_database_and_cache_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_health_names_an_unreachable_cache(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/1",
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "cache": "error"}
+
+
+def test_health_names_an_unreachable_database(tmp_path):
+    # A production server whose database cannot be opened (its directory does not exist).
+    env = production_env(tmp_path, database_url=f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}")
+    with gunicorn(env, workers=1) as server:
+        status, body = server.get("/healthz")
+    assert status == 503
+    assert body == '{"status": "error", "database": "error", "cache": "ok"}'
+    assert any('"traceback"' in line for line in server.log), "the failure was not logged"
