@@ -293,7 +293,41 @@ def main() -> int:
         f"overhead over markdown-it-py alone: {md_ratio:.2f}x "
         f"(target <= {TARGET_MARKDOWN_RATIO}x): {'met' if ok_md_ratio else 'MISSED'}"
     )
+    worst_cases()
     return 0 if ok_ratio and ok_full and ok_md_ratio and ok_md_full else 1
+
+
+# The shapes that made body operations slow or quadratic, at 1 MB each; every operation on
+# them is linear (articles/tests/test_linear_time.py checks the growth).
+WORST_SHAPES = {
+    "long unclosed [aaaa": lambda n: "[" + "a" * (n - 1),
+    "run of [": lambda n: "[" * n,
+    "[a repeated": lambda n: "[a " * (n // 3),
+    "unclosed [artist] tags": lambda n: '[artist id="1230523"]x' * (n // 22),
+    "deeply nested tags": lambda n: '[artist id="1230523"]' * (n // 42) + "[/artist]" * (n // 42),
+    "unclosed links [a](": lambda n: "[a](" * (n // 4),
+}
+
+
+def worst_cases(size: int = 1_000_000) -> None:
+    from articles import rendering, services
+
+    operations = {
+        "check": services.check_body,
+        "render": rendering.render_body,
+        "plain text": rendering.plain_text,
+    }
+    print()
+    print(f"Worst-case bodies of {size:,} characters (seconds, one run each)")
+    print(f"{'':28}" + "".join(f"{name:>12}" for name in operations))
+    for shape, build in WORST_SHAPES.items():
+        body = build(size)
+        cells = []
+        for operation in operations.values():
+            start = timeit.default_timer()
+            operation(body)
+            cells.append(f"{timeit.default_timer() - start:12.2f}")
+        print(f"{shape:28}" + "".join(cells))
 
 
 if __name__ == "__main__":
