@@ -57,8 +57,13 @@ class ArticleQuerySet(BySlugQuerySet):
 
     def search(self, query):
         """Articles matching every word of `query` in the headline, dek or body, or in the name
-        of an artist or project they mention or are about. Plain LIKE look-ups, so it runs on
-        every database."""
+        of an artist or project they mention or are about, best match first: PostgreSQL's
+        ranked full-text search where the site runs on it (articles/search.py), plain LIKE
+        look-ups on any other database, headline matches first."""
+        from . import search
+
+        if search.full_text():
+            return search.matching(self, query)
         mentions = Article.artists.through.objects
         projects = Article.projects.through.objects
         related = Article.related_projects.through.objects
@@ -78,7 +83,19 @@ class ArticleQuerySet(BySlugQuerySet):
                     pk__in=related.filter(mediaproject__title__icontains=word).values("article_id")
                 )
             )
-        return queryset
+        words = query.split()[:SEARCH_MAX_WORDS]
+        if not words:
+            return queryset
+        in_headline = models.Q(*[models.Q(headline__icontains=word) for word in words])
+        in_dek = models.Q(*[models.Q(dek__icontains=word) for word in words])
+        return queryset.annotate(
+            search_rank=models.Case(
+                models.When(in_headline, then=2),
+                models.When(in_dek, then=1),
+                default=0,
+                output_field=models.IntegerField(),
+            )
+        ).order_by("-search_rank", "-published_at", "-pk")
 
     def tags_in_use(self):
         """The tags these articles carry (a Tag queryset), so a tag only on drafts stays unseen."""

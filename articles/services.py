@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from . import rendering, shortcodes
+from . import rendering, search, shortcodes
 from .shortcodes import Shortcode
 
 
@@ -83,6 +83,7 @@ def sync_mentions(article) -> None:
     with transaction.atomic():
         article.artists.set(found["artist"])
         article.projects.set(found["project"])
+        search.update_vectors([article.pk])
 
 
 def resync_articles_containing(tag: str, needles: list[str]) -> None:

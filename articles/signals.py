@@ -3,7 +3,7 @@
 import hashlib
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
@@ -12,7 +12,7 @@ from images.models import Image
 from people.models import Artist, Contributor
 from projects.models import Credit, MediaProject
 
-from . import rendering, services
+from . import rendering, search, services
 from .models import Article
 
 
@@ -70,6 +70,12 @@ def remember_identity(sender, instance, **kwargs):
 @receiver(post_save, sender=MediaProject, dispatch_uid="articles.project_saved")
 def linked_record_saved(sender, instance, **kwargs):
     rendering.bump_generation()
+    # Their names are in the search vectors of the articles that link to them.
+    linked = instance.mentioned_in.values_list("pk", flat=True)
+    if sender is MediaProject:
+        linked = linked.union(instance.articles.values_list("pk", flat=True))
+    if search.full_text():
+        search.update_vectors(linked)
     if getattr(instance, "_identity_changed", True):
         # A new or re-identified artist or project may resolve shortcodes that pointed at
         # nothing, or stop resolving ones that did.
@@ -95,3 +101,14 @@ def linked_record_changed(sender, **kwargs):
 def library_image_changed(sender, **kwargs):
     # Bodies show library images through [image]: a new caption, credit or crop shows at once.
     rendering.bump_generation()
+
+
+@receiver(m2m_changed, sender=Article.related_projects.through, dispatch_uid="articles.related")
+def related_projects_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    # The projects a story is about are searched by name, like those its body links to.
+    if action in ("post_add", "post_remove", "post_clear"):
+        if reverse:
+            ids = pk_set or []
+        else:
+            ids = [instance.pk]
+        search.update_vectors(ids)

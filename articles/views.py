@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView
 from people.models import Artist
 from projects.models import MediaProject
 
-from . import rendering
+from . import rendering, search
 from .models import SEARCH_MAX_WORDS, Article
 from .rendering import cached_body_html
 
@@ -175,6 +175,9 @@ class SearchView(ListView):
             artists=[],
             projects=[],
         )
+        found = search.snippets(context["articles"], self.query)
+        for article in context["articles"]:
+            article.search_snippet = found.get(article.pk)
         # Names only on the first page: later pages are for paging through stories.
         if self.query and context["page_obj"].number == 1:
             # Only names that published stories reach, as in the sitemap: a search must not

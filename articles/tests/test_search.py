@@ -1,0 +1,107 @@
+"""Search: ranked results, names of linked artists and projects, escaped highlighted snippets;
+PostgreSQL's full-text index where the suite runs on PostgreSQL, LIKE look-ups elsewhere."""
+
+import pytest
+from django.db import connection
+
+from articles import search
+from articles.models import Article
+from newsroom.testing import make_article, make_artist, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def results(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    return response
+
+
+def headlines(response):
+    return [article.headline for article in response.context["articles"]]
+
+
+def needs_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search runs on PostgreSQL (DATABASE_URL=postgres://…)")
+
+
+def test_a_headline_match_ranks_above_a_body_match(client):
+    make_article(headline="Tour dates announced", body="Nothing about it.")
+    make_article(headline="Quiet week", body="A long story that mentions a falsetto once.")
+    make_article(headline="Falsetto returns", body="Plain words.")
+    found = headlines(results(client, "falsetto"))
+    assert found == ["Falsetto returns", "Quiet week"]
+
+
+def test_the_name_of_a_linked_artist_or_related_project_finds_the_story(client):
+    artist = make_artist(name="Spike Jonze")
+    make_article(
+        headline="A new film", body=f'[artist id="{artist.external_id}"]He[/artist] made it.'
+    )
+    about = make_article(headline="Album news", body="No names in the text.")
+    about.related_projects.add(make_project(title="Heartbreak Sessions"))
+    assert headlines(results(client, "jonze")) == ["A new film"]
+    assert headlines(results(client, "heartbreak")) == ["Album news"]
+
+
+def test_drafts_never_show_in_search(client):
+    make_article(headline="Secret falsetto", status=Article.Status.DRAFT)
+    assert headlines(results(client, "falsetto")) == []
+
+
+def test_snippets_mark_the_words_and_escape_the_text(client):
+    make_article(
+        headline="Studio notes",
+        body="Before the <script>alert(1)</script> part, the falsetto came back & stayed.",
+    )
+    html = results(client, "falsetto").content.decode()
+    snippet = html[html.index('class="search-snippet"') :]
+    snippet = snippet[: snippet.index("</p>")]
+    assert "<mark>falsetto</mark>" in snippet
+    assert "<script>" not in html
+    assert "&amp;" in snippet
+
+
+def test_search_queries_do_not_grow_with_results(client):
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for batch in (1, 14):
+        for n in range(batch):
+            make_article(headline=f"Falsetto {n}", body="The falsetto is back.")
+        with CaptureQueriesContext(conn) as captured:
+            response = results(client, "falsetto")
+        counts.append(len(captured.captured_queries))
+    assert len(headlines(response)) == 15
+    assert counts[0] == counts[1] <= 7
+
+
+def test_the_search_vector_follows_saves_and_renames():
+    needs_postgres()
+    artist = make_artist(name="Kid Cudi")
+    article = make_article(
+        headline="Sessions", body=f'[artist id="{artist.external_id}"]him[/artist]'
+    )
+    assert list(Article.objects.search("cudi")) == [article]
+    artist.name = "Scott Mescudi"
+    artist.save()
+    assert list(Article.objects.search("mescudi")) == [article]
+    assert list(Article.objects.search("cudi")) == []
+    article.headline = "Falsetto sessions"
+    article.save()
+    assert list(Article.objects.search("falsetto")) == [article]
+
+
+def test_full_text_search_uses_the_gin_index():
+    needs_postgres()
+    make_article(headline="Falsetto")
+    queryset = search.matching(Article.objects.all(), "falsetto")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = queryset.explain()
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "article_search_vector_idx" in plan
