@@ -99,6 +99,21 @@ class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
         """Publishing, scheduling and unpublishing are for editors (the publish permission)."""
         return request.user.has_perm("articles.publish_article")
 
+    # Writers (staff without the publish permission) change only their own stories (created
+    # by them or bylined to them) while those are drafts or in review, and delete nothing.
+    # Checked here, so the change form, direct POSTs and each object of a bulk action obey it.
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or self.has_publish_permission(request):
+            return True
+        return obj.status != Article.Status.PUBLISHED and obj.is_owned_by(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.has_publish_permission(
+            request
+        )
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.can_publish = self.has_publish_permission(request, obj)
@@ -135,11 +150,14 @@ class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
     def revoke_share_links(self, request, queryset):
         count = 0
         for article in queryset:
-            article.revoke_share_links()
-            count += 1
+            if self.has_change_permission(request, article):
+                article.revoke_share_links()
+                count += 1
         self.message_user(request, f"Share links revoked for {count} article(s).", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)
         for problem in getattr(form, "body_warnings", []):
             self.message_user(request, f"Body: {problem}", messages.WARNING)

@@ -35,16 +35,19 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["edited_version"].initial = self.instance.updated_at.isoformat()
         self.body_warnings = []
         # Checked before anything parses the body, and well before the request size limit; no
-        # maxlength on the textarea, which would cut a paste short without a word.
-        self.fields["body"].validators.append(
-            MaxLengthValidator(
-                settings.MAX_BODY_CHARS,
-                message=(
-                    "The body has %(show_value)d characters; an article can have at most "
-                    "%(limit_value)d. Shorten it or split the story in two."
-                ),
+        # maxlength on the textarea, which would cut a paste short without a word. (A read-only
+        # view of the form has no body field.)
+        body = self.fields.get("body")
+        if body is not None:
+            body.validators.append(
+                MaxLengthValidator(
+                    settings.MAX_BODY_CHARS,
+                    message=(
+                        "The body has %(show_value)d characters; an article can have at most "
+                        "%(limit_value)d. Shorten it or split the story in two."
+                    ),
+                )
             )
-        )
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -201,6 +201,14 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         help_text="Readers see a published article from this time on.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="articles_created",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     # When the headline, dek or body last changed after publication: what "Updated" shows,
     # together with corrections (see `last_updated`). Other saves (tags, status) leave it.
@@ -293,6 +301,15 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
     def revoke_share_links(self) -> None:
         self.preview_key = new_preview_key()
         self.save(update_fields=["preview_key"])
+
+    def is_owned_by(self, user) -> bool:
+        """A writer's own story: they created it, or they are in its byline (through the
+        contributor tied to their account)."""
+        if not user.is_authenticated:
+            return False
+        if self.created_by_id == user.pk:
+            return True
+        return self.pk is not None and self.bylines.filter(contributor__user=user).exists()
 
     @property
     def state(self) -> str:
