@@ -6,6 +6,7 @@ import re
 import runpy
 from pathlib import Path
 from urllib.parse import urlsplit
+from urllib.request import Request, urlopen
 
 import pytest
 from django.conf import settings as django_settings
@@ -56,9 +57,13 @@ def s3_endpoint(monkeypatch):
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    # The server keeps its buckets in this process for its life: start from none.
+    urlopen(Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
     try:
-        yield f"http://{host}:{port}"
+        yield endpoint
     finally:
+        urlopen(Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
         server.stop()
         quiet.setLevel(level)
 
@@ -189,3 +194,22 @@ def test_admin_upload_writes_original_and_renditions_to_the_bucket(
     change = client.get(f"/admin/images/image/{image.pk}/change/")
     assert f'<img src="{bucket_base}' in change.content.decode()
     assert s3_endpoint in img_src_of(change)
+
+
+def test_person_photos_come_from_the_bucket(bucket, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from newsroom.testing import make_artist
+
+    artist = make_artist(photo_alt="Portrait on a plain background")
+    artist.photo = SimpleUploadedFile("portrait.jpg", image_bytes((600, 800)), "image/jpeg")
+    artist.save()
+    assert artist.photo.name in bucket_names(bucket)
+
+    response = client.get(f"/photos/artists/{artist.slug}/96/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    rendition = {n for n in bucket_names(bucket) if n.startswith("renditions/")}
+    assert len(rendition) == 1
+    stored = bucket.get_object(Bucket=BUCKET, Key=rendition.pop())["Body"].read()
+    assert response.content == stored
