@@ -9,6 +9,7 @@ from images.admin import thumbnail as image_thumbnail
 from newsroom.admin_tools import OutOfRangeFiltersMixin
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
 
+from .admin_actions import StateFilter, back_to_draft, publish_now, schedule, submit_for_review
 from .forms import ArticleAdminForm
 from .models import Article, Byline, Correction
 
@@ -44,8 +45,8 @@ class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
 
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
-    list_display = ["headline", "status", "is_live", "published_at", "updated_at"]
-    list_filter = ["status", "published_at", "tags"]
+    list_display = ["headline", "state_display", "published_at", "updated_at"]
+    list_filter = [StateFilter, "status", "published_at", "tags"]
     search_fields = ["headline", "dek", "body", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "published_at"
@@ -60,15 +61,25 @@ class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
         "updated_at",
         "share_link",
         "lead_image_preview",
+        "state_display",
     ]
-    actions = ["publish_now", "unpublish", "revoke_share_links"]
+    actions = [publish_now, schedule, submit_for_review, back_to_draft, "revoke_share_links"]
     fieldsets = [
         # The bylines inline comes right after this first fieldset (see the change form template).
         (None, {"fields": ["headline", "slug", "dek"]}),
         ("Story", {"fields": ["body", "edited_version"]}),
         (
             "Publication",
-            {"fields": ["status", "published_at", "source", "legacy_path", "share_link"]},
+            {
+                "fields": [
+                    "state_display",
+                    "status",
+                    "published_at",
+                    "source",
+                    "legacy_path",
+                    "share_link",
+                ]
+            },
         ),
         ("Lead photo", {"fields": ["lead_image", "lead_image_preview"]}),
         ("Links", {"fields": ["tags", "related_projects"]}),
@@ -78,9 +89,20 @@ class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
         ),
     ]
 
-    @admin.display(description="live", boolean=True)
-    def is_live(self, obj):
-        return obj.is_published
+    @admin.display(description="state", ordering="status")
+    def state_display(self, obj):
+        if obj is None or obj.pk is None:
+            return "New"
+        return obj.state_label
+
+    def has_publish_permission(self, request, obj=None):
+        """Publishing, scheduling and unpublishing are for editors (the publish permission)."""
+        return request.user.has_perm("articles.publish_article")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.can_publish = self.has_publish_permission(request, obj)
+        return form
 
     @admin.display(description="lead photo preview")
     def lead_image_preview(self, obj):
@@ -121,18 +143,3 @@ class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         for problem in getattr(form, "body_warnings", []):
             self.message_user(request, f"Body: {problem}", messages.WARNING)
-
-    @admin.action(description="Publish selected articles now", permissions=["change"])
-    def publish_now(self, request, queryset):
-        count = 0
-        for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.PUBLISHED
-            article.published_at = article.published_at or timezone.now()
-            article.save(update_fields=["status", "published_at", "updated_at"])
-            count += 1
-        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
-
-    @admin.action(description="Move selected articles back to draft", permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
-        self.message_user(request, f"Moved {count} article(s) to draft.", messages.SUCCESS)

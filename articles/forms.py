@@ -55,6 +55,20 @@ class ArticleAdminForm(forms.ModelForm):
             raise ValidationError([str(p) for p in errors])
         return body
 
+    # Set by ArticleAdmin.get_form: whether this editor may publish (the publish permission).
+    can_publish = True
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status == Article.Status.PUBLISHED and not self.can_publish:
+            was_published = self.instance.pk and self.instance.status == Article.Status.PUBLISHED
+            if not was_published:
+                raise ValidationError(
+                    "Only editors can publish or schedule an article: save it as a draft or "
+                    "submit it for review."
+                )
+        return status
+
     def clean(self):
         cleaned = super().clean()
         started_from = self.cleaned_data.get("edited_version")

@@ -6,6 +6,7 @@ from django.core import signing
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -21,6 +22,18 @@ class ArticleQuerySet(BySlugQuerySet):
     def published(self):
         """Articles readers may see: published, with a publication time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published articles whose publication time has not come yet."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def in_state(self, state):
+        """Articles in one of `Article.State`: draft, in review, scheduled or live."""
+        if state == Article.State.LIVE:
+            return self.published()
+        if state == Article.State.SCHEDULED:
+            return self.scheduled()
+        return self.filter(status=state)
 
     def by_contributor(self, contributor):
         return self.filter(bylines__contributor=contributor)
@@ -146,7 +159,16 @@ class TaggedArticle(TaggedItemBase):
 class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
+
+    class State(models.TextChoices):
+        """Where an article stands for readers: the status, with "published" split by time."""
+
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
+        LIVE = "live", "Live"
 
     headline = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
@@ -229,6 +251,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_published_idx")]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
@@ -270,6 +293,21 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
     def revoke_share_links(self) -> None:
         self.preview_key = new_preview_key()
         self.save(update_fields=["preview_key"])
+
+    @property
+    def state(self) -> str:
+        if self.status != self.Status.PUBLISHED:
+            return self.status
+        return self.State.LIVE if self.is_published else self.State.SCHEDULED
+
+    @property
+    def state_label(self) -> str:
+        """The state as editors read it: "Scheduled: goes live Tuesday 25 November, 14:00"."""
+        label = self.State(self.state).label
+        if self.state == self.State.SCHEDULED:
+            when = date_format(timezone.localtime(self.published_at), "l j F Y, H:i")
+            return f"{label}: goes live {when}"
+        return label
 
     @property
     def is_published(self):

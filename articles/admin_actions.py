@@ -1,0 +1,169 @@
+"""Publishing actions for the article list: publish now, schedule, submit for review, send back
+to draft. Each one saves every article it changes (so what a save derives and logs still
+happens), writes the change into the article's history, and says what it did."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from newsroom.validators import validate_sensible_time
+
+from .models import Article
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Article.State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Article.State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.SplitDateTimeField(
+        label="Go live at",
+        widget=AdminSplitDateTime,
+        validators=[validate_sensible_time],
+        help_text="In the site's time zone.",
+    )
+
+    def clean_publish_at(self):
+        value = self.cleaned_data["publish_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError("Pick a time in the future, or use “Publish now”.")
+        return value
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="Note for the writer",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Kept in the article's history.",
+    )
+
+
+def _when(value) -> str:
+    return date_format(timezone.localtime(value), "l j F Y, H:i")
+
+
+def _ask(modeladmin, request, queryset, *, form, action, title, button):
+    """The intermediate page of an action that needs an answer first."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "articles": queryset,
+        "action": action,
+        "button": button,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media + form.media,
+    }
+    return TemplateResponse(request, "admin/articles/article/action_form.html", context)
+
+
+def _changed(modeladmin, request, article, fields, message):
+    article.save(update_fields=[*fields, "updated_at"])
+    modeladmin.log_change(request, article, message)
+
+
+@admin.action(description="Publish selected articles now", permissions=["publish"])
+def publish_now(modeladmin, request, queryset):
+    now = timezone.now()
+    done = 0
+    for article in queryset:
+        if article.is_published:
+            continue
+        article.status = Article.Status.PUBLISHED
+        article.published_at = now
+        _changed(modeladmin, request, article, ["status", "published_at"], "Published now.")
+        done += 1
+    skipped = queryset.count() - done
+    message = f"Published {done} article(s) now."
+    if skipped:
+        message += f" {skipped} already live left as they were."
+    modeladmin.message_user(request, message, messages.SUCCESS)
+
+
+@admin.action(description="Schedule selected articles…", permissions=["publish"])
+def schedule(modeladmin, request, queryset):
+    form = ScheduleForm(request.POST if "apply" in request.POST else None)
+    if not form.is_bound or not form.is_valid():
+        return _ask(
+            modeladmin,
+            request,
+            queryset,
+            form=form,
+            action="schedule",
+            title="Schedule articles",
+            button="Schedule",
+        )
+    when = form.cleaned_data["publish_at"]
+    done = 0
+    for article in queryset:
+        if article.is_published:
+            continue
+        article.status = Article.Status.PUBLISHED
+        article.published_at = when
+        _changed(
+            modeladmin,
+            request,
+            article,
+            ["status", "published_at"],
+            f"Scheduled for {_when(when)}.",
+        )
+        done += 1
+    message = f"Scheduled {done} article(s) to go live {_when(when)}."
+    if queryset.count() - done:
+        message += " Articles already live were left as they were."
+    modeladmin.message_user(request, message, messages.SUCCESS)
+    return None
+
+
+@admin.action(description="Submit selected articles for review", permissions=["change"])
+def submit_for_review(modeladmin, request, queryset):
+    done = 0
+    for article in queryset.filter(status=Article.Status.DRAFT):
+        if not modeladmin.has_change_permission(request, article):
+            continue
+        article.status = Article.Status.IN_REVIEW
+        _changed(modeladmin, request, article, ["status"], "Submitted for review.")
+        done += 1
+    modeladmin.message_user(request, f"Submitted {done} article(s) for review.", messages.SUCCESS)
+
+
+@admin.action(description="Send selected articles back to draft…", permissions=["publish"])
+def back_to_draft(modeladmin, request, queryset):
+    form = NoteForm(request.POST if "apply" in request.POST else None)
+    if not form.is_bound or not form.is_valid():
+        return _ask(
+            modeladmin,
+            request,
+            queryset,
+            form=form,
+            action="back_to_draft",
+            title="Send articles back to draft",
+            button="Send back to draft",
+        )
+    note = form.cleaned_data["note"].strip()
+    message = "Sent back to draft" + (f": {note}" if note else ".")
+    done = 0
+    for article in queryset.exclude(status=Article.Status.DRAFT):
+        article.status = Article.Status.DRAFT
+        _changed(modeladmin, request, article, ["status"], message)
+        done += 1
+    modeladmin.message_user(request, f"Moved {done} article(s) to draft.", messages.SUCCESS)
+    return None
