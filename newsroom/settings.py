@@ -157,6 +157,46 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+
+# Object storage: with AWS_STORAGE_BUCKET_NAME set, uploads and renditions go to that bucket
+# through django-storages' S3 backend (AWS S3, or any S3-compatible service at
+# AWS_S3_ENDPOINT_URL), and readers load them from the bucket's public address or from
+# AWS_S3_CUSTOM_DOMAIN (a CDN in front of it). Credentials come the usual boto3 way
+# (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role). MEDIA_URL becomes that
+# public address, which puts its host in the CSP's img-src below.
+def _s3_media(bucket):
+    region = env.str("AWS_S3_REGION_NAME", default="") or "us-east-1"
+    endpoint = env.str("AWS_S3_ENDPOINT_URL", default="").rstrip("/")
+    # Amazon's own endpoint takes bucket host names; other services mostly take bucket paths.
+    style = env.str("AWS_S3_ADDRESSING_STYLE", default="" if endpoint else "virtual") or "path"
+    if style not in ("path", "virtual"):
+        raise ImproperlyConfigured("AWS_S3_ADDRESSING_STYLE must be 'path' or 'virtual'.")
+    endpoint = endpoint or f"https://s3.{region}.amazonaws.com"
+    domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="").strip("/")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": region,
+        "addressing_style": style,
+        "custom_domain": domain or None,
+        "querystring_auth": False,  # public, cacheable addresses for renditions
+        "file_overwrite": False,  # a second upload of photo.jpg gets a name of its own
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    if domain:
+        base = f"https://{domain}/"
+    elif style == "path":
+        base = f"{endpoint}/{bucket}/"
+    else:
+        parts = urlsplit(endpoint)
+        base = f"{parts.scheme}://{bucket}.{parts.netloc}/"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, base
+
+
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"], MEDIA_URL = _s3_media(AWS_STORAGE_BUCKET_NAME)
+
 # Uploaded photos larger than this are refused with a form error.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=8 * 1024 * 1024)
 # Images: uploads with more pixels than this are refused (decoding them would take too much
