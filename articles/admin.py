@@ -1,7 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
@@ -9,9 +14,11 @@ from images.admin import thumbnail as image_thumbnail
 from newsroom.admin_tools import OutOfRangeFiltersMixin
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
 
+from . import services
 from .admin_actions import StateFilter, back_to_draft, publish_now, schedule, submit_for_review
 from .forms import ArticleAdminForm
 from .models import Article, Byline, Correction
+from .rendering import render_body
 
 
 class BylineInline(PreloadedAutocompleteMixin, admin.TabularInline):
@@ -41,7 +48,7 @@ class CorrectionInline(admin.TabularInline):
 class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin-article.css"]}
-        js = ["js/admin-order.js"]
+        js = ["js/admin-order.js", "js/admin-preview.js"]
 
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
@@ -117,7 +124,48 @@ class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.can_publish = self.has_publish_permission(request, obj)
+        if "body" in form.base_fields:
+            # The live preview beside the body (static/js/admin-preview.js) posts here.
+            form.base_fields["body"].widget.attrs["data-preview-url"] = reverse(
+                "admin:articles_article_preview"
+            )
         return form
+
+    def get_urls(self):
+        preview = path(
+            "preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="articles_article_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request):
+        """The body as readers will see it, rendered by the public page's own renderer, and
+        its problems with line and column: JSON for the live preview. Staff who may add or
+        change articles only; nothing is saved."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        body = request.POST.get("body", "")
+        if len(body) > settings.MAX_BODY_CHARS:
+            problems = [
+                {
+                    "line": 1,
+                    "column": 1,
+                    "severity": "error",
+                    "message": f"The body has {len(body)} characters; an article can have at "
+                    f"most {settings.MAX_BODY_CHARS}.",
+                }
+            ]
+            return JsonResponse({"html": "", "problems": problems})
+        problems = [
+            {"line": p.line, "column": p.column, "severity": p.severity, "message": p.message}
+            for p in services.check_body(body)
+        ]
+        response = JsonResponse({"html": str(render_body(body)), "problems": problems})
+        add_never_cache_headers(response)
+        return response
 
     @admin.display(description="lead photo preview")
     def lead_image_preview(self, obj):

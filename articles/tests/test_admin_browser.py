@@ -69,3 +69,30 @@ def test_bylines_are_ordered_with_up_and_down_buttons(browser, site):  # noqa: F
     after = list(article.bylines.order_by("position").values_list("contributor__name", flat=True))
     assert after == [before[2], before[0], before[1]]
     assert refused == []
+
+
+def test_the_live_preview_follows_the_body_and_problems_move_the_cursor(browser, site):  # noqa: F811
+    with open_page(browser) as page:
+        log_in(page.context, site)
+        refused = []
+        page.on(
+            "console",
+            lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.goto(f"{site}/admin/articles/article/add/")
+        body = page.locator("#id_body")
+        preview = page.locator(".body-preview .article-body")
+        first_line = 'Meet *[artist id="1230523"]Kanye West[/artist]*.'
+        body.fill(first_line + '\n\n[artist id="9"]X[/artist]')
+        expect(preview.locator("a.artist-link")).to_have_text("Kanye West")
+        expect(preview.locator("em")).to_have_count(1)
+        problem = page.locator(".body-preview-problems button")
+        expect(problem).to_have_count(1)
+        expect(problem).to_contain_text("Line 3, column 1")
+        problem.click()
+        cursor = page.evaluate(
+            "document.activeElement.id + ':' + document.activeElement.selectionStart"
+        )
+        assert cursor == f"id_body:{len(first_line) + 2}"
+        page.screenshot(path=ARTIFACTS / "admin-live-preview.png", full_page=False)
+    assert refused == []

@@ -1,0 +1,50 @@
+"""The live preview endpoint: staff only, the public renderer's HTML and the body's problems."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from newsroom.testing import make_artist
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/articles/article/preview/"
+
+
+def test_preview_renders_with_the_public_renderer_and_lists_problems(admin_client):
+    artist = make_artist(name="Kanye West", external_id=1230523)
+    body = 'Hi *[artist id="1230523"]Kanye West[/artist]*.\n\n[artist id="99"]Nobody[/artist]'
+    response = admin_client.post(URL, {"body": body})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    data = response.json()
+    assert f'href="{artist.get_absolute_url()}"' in data["html"]
+    assert "<em>" in data["html"]
+    [problem] = data["problems"]
+    assert (problem["line"], problem["column"], problem["severity"]) == (3, 1, "error")
+    assert "matches no artist" in problem["message"]
+
+
+def test_preview_escapes_what_the_editor_typed(admin_client):
+    data = admin_client.post(URL, {"body": "<script>alert(1)</script>"}).json()
+    assert "<script>" not in data["html"]
+    assert "&lt;script&gt;" in data["html"]
+
+
+def test_preview_is_for_staff_who_may_write_articles(client):
+    response = client.post(URL, {"body": "x"})
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+    user = User.objects.create_user("visitor", password="x", is_staff=True)
+    client.force_login(user)
+    assert client.post(URL, {"body": "x"}).status_code == 403
+
+
+def test_preview_answers_post_only(admin_client):
+    assert admin_client.get(URL).status_code == 405
+
+
+def test_the_change_form_carries_the_preview_address(admin_client):
+    page = admin_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert f'data-preview-url="{URL}"' in page
+    assert "js/admin-preview.js" in page
