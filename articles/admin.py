@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -11,8 +11,11 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from images.admin import thumbnail as image_thumbnail
+from images.models import Image as LibraryImage
 from newsroom.admin_tools import OutOfRangeFiltersMixin
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
+from people.models import Artist
+from projects.models import MediaProject
 
 from . import services
 from .admin_actions import StateFilter, back_to_draft, publish_now, schedule, submit_for_review
@@ -44,11 +47,25 @@ class CorrectionInline(admin.TabularInline):
     verbose_name_plural = "corrections and clarifications (shown at the foot of the story)"
 
 
+def artist_shortcode(artist) -> str:
+    """The tag that links an artist: by external id, or by slug when there is none."""
+    reference = (
+        f'id="{artist.external_id}"' if artist.external_id is not None else f'slug="{artist.slug}"'
+    )
+    return f"[artist {reference}]{artist.name}[/artist]"
+
+
+def _matching(queryset, field, words):
+    for word in words:
+        queryset = queryset.filter(**{f"{field}__icontains": word})
+    return queryset.order_by(field)
+
+
 @admin.register(Article)
 class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin-article.css"]}
-        js = ["js/admin-order.js", "js/admin-preview.js"]
+        js = ["js/admin-order.js", "js/admin-preview.js", "js/admin-body-tools.js"]
 
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
@@ -126,8 +143,10 @@ class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
         form.can_publish = self.has_publish_permission(request, obj)
         if "body" in form.base_fields:
             # The live preview beside the body (static/js/admin-preview.js) posts here.
-            form.base_fields["body"].widget.attrs["data-preview-url"] = reverse(
-                "admin:articles_article_preview"
+            attrs = form.base_fields["body"].widget.attrs
+            attrs["data-preview-url"] = reverse("admin:articles_article_preview")
+            attrs["data-insert-url"] = reverse(
+                "admin:articles_article_insert", kwargs={"kind": "KIND"}
             )
         return form
 
@@ -137,7 +156,58 @@ class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
             self.admin_site.admin_view(self.preview_view),
             name="articles_article_preview",
         )
-        return [preview, *super().get_urls()]
+        insert = path(
+            "insert/<str:kind>/",
+            self.admin_site.admin_view(self.insert_view),
+            name="articles_article_insert",
+        )
+        return [preview, insert, *super().get_urls()]
+
+    INSERT_LIMIT = 8
+
+    def insert_view(self, request, kind):
+        """Matches for the toolbar's insert buttons, as JSON: a label, a small picture and the
+        shortcode to insert. Staff who may add or change articles only."""
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        words = request.GET.get("q", "").split()[:5]
+        if kind == "artist":
+            found = [
+                {
+                    "label": artist.name,
+                    "picture": reverse(
+                        "people:photo", kwargs={"kind": "artists", "slug": artist.slug, "size": 96}
+                    ),
+                    "shortcode": artist_shortcode(artist),
+                }
+                for artist in _matching(Artist.objects.all(), "name", words)[: self.INSERT_LIMIT]
+            ]
+        elif kind == "project":
+            found = [
+                {
+                    "label": f"{project.title} ({project.get_kind_display()})",
+                    "picture": "",
+                    "shortcode": f'[project slug="{project.slug}"]{project.title}[/project]',
+                }
+                for project in _matching(MediaProject.objects.all(), "title", words)[
+                    : self.INSERT_LIMIT
+                ]
+            ]
+        elif kind == "image":
+            images = _matching(LibraryImage.objects.all(), "title", words)[: self.INSERT_LIMIT]
+            found = []
+            for image in images:
+                rendition = image.crop((1, 1), 160, fmt="webp") if image.file else None
+                found.append(
+                    {
+                        "label": image.title or image.alt_text,
+                        "picture": rendition.url if rendition else "",
+                        "shortcode": f'[image id="{image.pk}" /]',
+                    }
+                )
+        else:
+            raise Http404("Nothing to insert of that kind.")
+        return JsonResponse({"results": found})
 
     def preview_view(self, request):
         """The body as readers will see it, rendered by the public page's own renderer, and

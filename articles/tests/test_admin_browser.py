@@ -96,3 +96,30 @@ def test_the_live_preview_follows_the_body_and_problems_move_the_cursor(browser,
         assert cursor == f"id_body:{len(first_line) + 2}"
         page.screenshot(path=ARTIFACTS / "admin-live-preview.png", full_page=False)
     assert refused == []
+
+
+def test_insert_an_artist_from_the_toolbar_and_restore_autosaved_text(browser, site):  # noqa: F811
+    with open_page(browser) as page:
+        log_in(page.context, site)
+        page.goto(f"{site}/admin/articles/article/add/")
+        body = page.locator("#id_body")
+        body.fill("Studio notes with ")
+        body.press("End")
+        page.get_by_role("button", name="Insert artist").click()
+        dialog = page.locator("dialog.insert-dialog")
+        dialog.get_by_role("searchbox").fill("kanye")
+        dialog.get_by_role("button", name="Kanye West").click()
+        expect(body).to_have_value('Studio notes with [artist id="1230523"]Kanye West[/artist]')
+        expect(page.locator(".body-preview .article-body a.artist-link")).to_have_text("Kanye West")
+        page.get_by_role("button", name="Italic").click()
+        # The browser keeps the text; a reload (or a crash) offers it back.
+        page.wait_for_timeout(1200)
+        page.reload()
+        expect(page.locator("#id_body")).to_have_value("")
+        offer = page.locator(".autosave-offer")
+        expect(offer).to_contain_text("This browser kept text you had not saved")
+        offer.get_by_role("button", name="Restore the unsaved text").click()
+        expect(page.locator("#id_body")).to_have_value(
+            'Studio notes with [artist id="1230523"]Kanye West[/artist]*italic text*'
+        )
+        page.screenshot(path=ARTIFACTS / "admin-toolbar.png")

@@ -48,3 +48,33 @@ def test_the_change_form_carries_the_preview_address(admin_client):
     page = admin_client.get(reverse("admin:articles_article_add")).content.decode()
     assert f'data-preview-url="{URL}"' in page
     assert "js/admin-preview.js" in page
+
+
+def insert(client, kind, q=""):
+    return client.get(f"/admin/articles/article/insert/{kind}/", {"q": q})
+
+
+def test_insert_finds_artists_with_the_tag_to_insert(admin_client):
+    make_artist(name="Kanye West", external_id=1230523, slug="kanye-west")
+    make_artist(name="Spike Jonze", external_id=None, slug="spike-jonze")
+    results = insert(admin_client, "artist", "kanye").json()["results"]
+    assert [r["shortcode"] for r in results] == ['[artist id="1230523"]Kanye West[/artist]']
+    assert results[0]["picture"] == "/photos/artists/kanye-west/96/"
+    [spike] = insert(admin_client, "artist", "jonze").json()["results"]
+    assert spike["shortcode"] == '[artist slug="spike-jonze"]Spike Jonze[/artist]'
+
+
+def test_insert_finds_projects_and_photos(admin_client):
+    from newsroom.testing import make_project
+
+    make_project(title="Heartless", slug="heartless")
+    [project] = insert(admin_client, "project", "heart").json()["results"]
+    assert project["shortcode"] == '[project slug="heartless"]Heartless[/project]'
+    assert insert(admin_client, "image", "").json() == {"results": []}
+    assert insert(admin_client, "nothing").status_code == 404
+
+
+def test_insert_is_for_staff_who_may_write_articles(client):
+    assert insert(client, "artist").status_code == 302
+    client.force_login(User.objects.create_user("visitor", password="x", is_staff=True))
+    assert insert(client, "artist").status_code == 403
