@@ -1,14 +1,18 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from images.admin import thumbnail as image_thumbnail
 from images.models import Image as LibraryImage
@@ -17,7 +21,7 @@ from newsroom.admin_widgets import PreloadedAutocompleteMixin
 from people.models import Artist
 from projects.models import MediaProject
 
-from . import services
+from . import revisions, services
 from .admin_actions import StateFilter, back_to_draft, publish_now, schedule, submit_for_review
 from .forms import ArticleAdminForm
 from .models import Article, Byline, Correction
@@ -62,7 +66,7 @@ def _matching(queryset, field, words):
 
 
 @admin.register(Article)
-class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
+class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
     class Media:
         css = {"all": ["css/admin-article.css"]}
         js = ["js/admin-order.js", "js/admin-preview.js", "js/admin-body-tools.js"]
@@ -134,9 +138,7 @@ class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
         return obj.status != Article.Status.PUBLISHED and obj.is_owned_by(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.has_publish_permission(
-            request
-        )
+        return super().has_delete_permission(request, obj) and self.has_publish_permission(request)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -161,7 +163,55 @@ class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
             self.admin_site.admin_view(self.insert_view),
             name="articles_article_insert",
         )
-        return [preview, insert, *super().get_urls()]
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="articles_article_compare",
+        )
+        return [preview, insert, compare, *super().get_urls()]
+
+    object_history_template = "admin/articles/article/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        actions = getattr(response, "context_data", {}).get("action_list", [])
+        if actions:
+            # The compare form names versions; the list names revisions.
+            versions = dict(
+                Version.objects.get_for_object_reference(
+                    self.model, unquote(object_id)
+                ).values_list("revision_id", "pk")
+            )
+            for action in actions:
+                action["version_id"] = versions.get(action["revision"].pk)
+        return response
+
+    def compare_view(self, request, object_id):
+        """Two revisions of an article side by side: the body word by word, the rest field by
+        field. For staff who may see the article."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        try:
+            old = versions.get(pk=int(request.GET.get("a", "")))
+            new = versions.get(pk=int(request.GET.get("b", "")))
+        except (ValueError, Version.DoesNotExist) as exc:
+            raise Http404("Pick two revisions of this article to compare.") from exc
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare revisions of “{article}”",
+            "opts": self.model._meta,
+            "original": article,
+            "old": old,
+            "new": new,
+            "diff": revisions.compare(old, new),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     INSERT_LIMIT = 8
 

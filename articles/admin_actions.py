@@ -4,6 +4,7 @@ happens), writes the change into the article's history, and says what it did."""
 
 from __future__ import annotations
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -76,7 +77,11 @@ def _ask(modeladmin, request, queryset, *, form, action, title, button):
 
 
 def _changed(modeladmin, request, article, fields, message):
-    article.save(update_fields=[*fields, "updated_at"])
+    """Save the change, keep a revision of it and write it into the article's history."""
+    with reversion.create_revision():
+        article.save(update_fields=[*fields, "updated_at"])
+        reversion.set_user(request.user)
+        reversion.set_comment(message)
     modeladmin.log_change(request, article, message)
 
 

@@ -5,4 +5,6 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        from . import handlers, signals  # noqa: F401  (registers shortcode tags and receivers)
+        from . import handlers, revisions, signals  # noqa: F401  (registers tags and receivers)
+
+        revisions.register()

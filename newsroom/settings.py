@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "taggit",
+    "reversion",
     "newsroom",
     "images",
     "people",

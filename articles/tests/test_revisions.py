@@ -1,0 +1,93 @@
+"""Revisions: every admin save and publishing action keeps one; history, compare, restore."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from articles.models import Article
+from articles.revisions import word_diff
+from newsroom.testing import form_values, make_article, make_artist
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def save_form(client, article, **changes):
+    page = client.get(change_url(article))
+    data = form_values(page.content.decode(), "article_form")
+    data.update(changes, _save="Save")
+    return client.post(change_url(article), data)
+
+
+def versions(article):
+    return list(Version.objects.get_for_object(article).select_related("revision"))
+
+
+def test_admin_saves_and_actions_keep_revisions_with_author_and_comment(admin_client, admin_user):
+    article = make_article(status=Article.Status.DRAFT, body="First words.")
+    assert save_form(admin_client, article, body="Second words.").status_code == 302
+    admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_now", "_selected_action": [article.pk]},
+    )
+    kept = versions(article)
+    assert len(kept) == 2
+    newest, older = kept
+    assert newest.revision.get_comment() == "Published now."
+    assert newest.revision.user == admin_user
+    assert newest.field_dict["status"] == "published"
+    assert older.field_dict["body"] == "Second words."
+
+
+def test_a_revision_keeps_tags_bylines_and_related_projects(admin_client):
+    from newsroom.testing import make_contributor, make_project
+
+    article = make_article(contributors=[make_contributor()], tags=["Tours"])
+    article.related_projects.add(make_project())
+    save_form(admin_client, article, headline="With everything")
+    [version] = versions(article)
+    kinds = {v._model.__name__ for v in version.revision.version_set.all()}
+    assert {"Article", "Byline", "TaggedArticle"} <= kinds
+    assert version.field_dict["related_projects"]
+
+
+def test_history_lists_revisions_and_compare_shows_a_word_diff(admin_client):
+    article = make_article(body="The film runs <b>30</b> minutes.")
+    save_form(admin_client, article, body="The film runs <b>35</b> minutes.", headline="New head")
+    save_form(admin_client, article, body="The film runs <b>35</b> minutes. More.")
+    history = admin_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert "Compare two revisions" in history.content.decode()
+    newest, older = versions(article)
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    page = admin_client.get(url, {"a": older.pk, "b": newest.pk}).content.decode()
+    assert "<ins> More.</ins>" in page
+    assert "<b>" not in page.split('class="word-diff"')[1].split("</div>")[0]
+    assert admin_client.get(url, {"a": "x", "b": newest.pk}).status_code == 404
+
+
+def test_word_diff_marks_changes_and_escapes():
+    html = word_diff("a <b>old</b> word", "a <b>new</b> word")
+    assert "<del>&lt;b&gt;old&lt;/b&gt;</del><ins>&lt;b&gt;new&lt;/b&gt;</ins>" in html
+
+
+def test_restoring_a_body_that_no_longer_validates_shows_its_problems(admin_client):
+    artist = make_artist(name="Gone Artist", external_id=555)
+    article = make_article(body=f'[artist id="{artist.external_id}"]Gone[/artist] was here.')
+    save_form(admin_client, article, headline="Kept")
+    save_form(admin_client, article, body="Nobody here now.")
+    older = versions(article)[-1]
+    article.artists.clear()
+    artist.delete()
+    url = reverse("admin:articles_article_revision", args=[article.pk, older.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    data = form_values(page.content.decode(), "article_form")
+    data["_save"] = "Save"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "matches no artist" in response.content.decode()
+    article.refresh_from_db()
+    assert article.body == "Nobody here now."
