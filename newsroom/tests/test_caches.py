@@ -1,6 +1,8 @@
 """A save shows on the next view whichever process serves it (two gunicorn workers, a real
 SQLite file, the default cache and Redis)."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +40,13 @@ def test_a_lost_render_generation_starts_a_new_one(db):
     assert rendering.generation() != first
 
 
+def _views(server, count):
+    """`count` views of the article, four at a time: a sync worker busy with one request leaves
+    the next to the other worker, so both serve (one after another, one worker may take all)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda _: server.get(ARTICLE), range(count)))
+
+
 def views_after_a_save(tmp_path, cache_url):
     env = production_env(
         tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", cache_url=cache_url
@@ -45,9 +54,9 @@ def views_after_a_save(tmp_path, cache_url):
     prepare_site(env)
     with gunicorn(env, workers=2) as server:
         # Views until both workers have shown (and cached) the old card.
-        for _ in range(60):
-            status, html = server.get(ARTICLE)
-            assert status == 200 and OLD in html
+        for _ in range(15):
+            for status, html in _views(server, 8):
+                assert status == 200 and OLD in html
             if len({line["pid"] for line in server.requests()}) == 2:
                 break
         else:
@@ -56,16 +65,20 @@ def views_after_a_save(tmp_path, cache_url):
 
         manage(env, "shell", "-c", CHANGE_SUMMARY)
 
-        pages = [server.get(ARTICLE) for _ in range(12)]
-        workers = {line["pid"] for line in server.requests()[seen:]}
+        pages = _views(server, 12)
+        for _ in range(10):
+            workers = {line["pid"] for line in server.requests()[seen:]}
+            if len(workers) == 2:
+                break
+            pages += _views(server, 8)
     return pages, workers
 
 
 def test_a_save_in_another_process_shows_on_every_worker(tmp_path):
     pages, workers = views_after_a_save(tmp_path, cache_url="")
-    assert [status for status, _ in pages] == [200] * 12
+    assert {status for status, _ in pages} == {200}
     stale = sum(OLD in html for _, html in pages)
-    assert stale == 0, f"{stale} of 12 views showed the old card"
+    assert stale == 0, f"{stale} of {len(pages)} views showed the old card"
     assert all(NEW in html for _, html in pages)
     assert len(workers) == 2, "one worker served every view after the save"
 
@@ -73,5 +86,5 @@ def test_a_save_in_another_process_shows_on_every_worker(tmp_path):
 def test_a_save_shows_on_every_worker_with_redis(tmp_path, redis_url):
     pages, workers = views_after_a_save(tmp_path, cache_url=redis_url)
     stale = sum(OLD in html for _, html in pages)
-    assert stale == 0, f"{stale} of 12 views showed the old card"
+    assert stale == 0, f"{stale} of {len(pages)} views showed the old card"
     assert all(NEW in html for _, html in pages)
