@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from images.admin import thumbnail as image_thumbnail
+from newsroom.admin_tools import OutOfRangeFiltersMixin
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
 
 from .forms import ArticleAdminForm
@@ -36,7 +37,7 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(OutOfRangeFiltersMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin-article.css"]}
         js = ["js/admin-order.js"]

@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from . import services
 from .models import Article
@@ -32,6 +34,17 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk and self.instance.updated_at:
             self.fields["edited_version"].initial = self.instance.updated_at.isoformat()
         self.body_warnings = []
+        # Checked before anything parses the body, and well before the request size limit; no
+        # maxlength on the textarea, which would cut a paste short without a word.
+        self.fields["body"].validators.append(
+            MaxLengthValidator(
+                settings.MAX_BODY_CHARS,
+                message=(
+                    "The body has %(show_value)d characters; an article can have at most "
+                    "%(limit_value)d. Shorten it or split the story in two."
+                ),
+            )
+        )
 
     def clean_body(self):
         body = self.cleaned_data["body"]

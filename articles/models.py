@@ -11,6 +11,7 @@ from taggit.models import TaggedItemBase
 
 from newsroom.db import AtomicSaveMixin
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
+from newsroom.validators import validate_sensible_time
 
 # Each word adds a filter; past this many the rest are ignored, which keeps the SQL bounded.
 SEARCH_MAX_WORDS = 10
@@ -157,6 +158,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         "publication time",
         null=True,
         blank=True,
+        validators=[validate_sensible_time],
         help_text="Readers see a published article from this time on.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -325,7 +327,9 @@ class Correction(models.Model):
             "this story misstated the film's running time."
         )
     )
-    noted_at = models.DateTimeField("time", default=timezone.now)
+    noted_at = models.DateTimeField(
+        "time", default=timezone.now, validators=[validate_sensible_time]
+    )
 
     class Meta:
         ordering = ["noted_at", "pk"]

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.html import format_html
 
+from newsroom.admin_tools import OutOfRangeFiltersMixin
+
 from . import renditions
 from .models import Image
 from .uploads import RefusedUploadsAdminMixin
@@ -25,7 +27,7 @@ def thumbnail(image, *, size: int = 80):
 
 
 @admin.register(Image)
-class ImageAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
+class ImageAdmin(OutOfRangeFiltersMixin, RefusedUploadsAdminMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin-images.css"]}
         js = ["js/admin-focal-point.js"]

@@ -168,6 +168,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+# The longest article body the form accepts, in characters (a 10,000-word story is about 60,000).
+# Keep it well under DATA_UPLOAD_MAX_MEMORY_SIZE: a form-encoded character can take 9 bytes.
+MAX_BODY_CHARS = env.int("MAX_BODY_CHARS", default=300_000)
 
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
 

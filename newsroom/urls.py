@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+handler400 = "newsroom.views.bad_request"
 handler500 = "newsroom.views.server_error"
 
 if settings.DEBUG:

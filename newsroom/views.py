@@ -3,9 +3,12 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template import loader
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -72,3 +75,16 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503
     )
+
+
+def bad_request(request, exception=None):
+    """A 400 that says what went wrong. The common case is a form larger than the site accepts
+    (a very long article body, or many files): the editor is told the limit and that what they
+    typed is still in their browser."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    context = {
+        "too_big": too_big,
+        "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+        "max_body_chars": f"{settings.MAX_BODY_CHARS:,}",
+    }
+    return render(request, "400.html", context, status=400)
