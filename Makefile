@@ -47,7 +47,7 @@ serve: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
+	PORT=$(PORT) exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -16,10 +16,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
-from html.parser import HTMLParser
 from pathlib import Path
 
 from django.conf import settings
+
+from newsroom.testing import form_values
 
 BASE_DIR = Path(settings.BASE_DIR)
 ARTICLE = "/articles/kanye-west-spike-jonze-collaborate-on-short-film/"
@@ -143,52 +144,6 @@ def gunicorn(env: dict[str, str], *, workers: int = 2):
             process.wait()
 
 
-class _FormFields(HTMLParser):
-    """The values a browser would submit from the page's form with the given id."""
-
-    def __init__(self, form_id: str):
-        super().__init__()
-        self.form_id = form_id
-        self.inside = False
-        self.fields: list[tuple[str, str]] = []
-        self._textarea: str | None = None
-        self._select: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside or "disabled" in attrs:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            if kind not in ("submit", "button", "file", "image", "reset"):
-                self.fields.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.fields.append((name, ""))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.fields.append((self._select, attrs.get("value", "")))
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            name, value = self.fields[-1]
-            self.fields[-1] = (name, value + data)
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "form":
-            self.inside = False
-
-
 class Browser:
     """A user agent with a cookie jar, enough to sign in to the admin and submit its forms."""
 
@@ -210,9 +165,12 @@ class Browser:
         """Load the page, fill in `changes` and submit its form as a browser would."""
         status, html = self.open(path)
         assert status == 200, f"{path} answered {status}"
-        parser = _FormFields(form_id)
-        parser.feed(html)
-        fields = [(name, changes.get(name, value)) for name, value in parser.fields]
+        values = {**form_values(html, form_id), **changes}
+        fields = [
+            (name, value)
+            for name, given in values.items()
+            for value in (given if isinstance(given, list) else [given])
+        ]
         return self.open(path, fields)
 
     def sign_in(self, username: str, password: str) -> None:

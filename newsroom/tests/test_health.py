@@ -40,3 +40,17 @@ def test_health_names_an_unreachable_database(tmp_path):
     assert status == 503
     assert body == '{"status": "error", "database": "error", "cache": "ok"}'
     assert any('"traceback"' in line for line in server.log), "the failure was not logged"
+
+
+@pytest.mark.django_db
+def test_health_is_ok_with_redis(client, settings, redis_url):
+    location, _, prefix = redis_url.partition("?key_prefix=")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    response = client.get("/healthz")
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
