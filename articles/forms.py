@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from . import services
+from . import revisions, services
 from .models import Article
 
 
@@ -60,6 +60,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     # Set by ArticleAdmin.get_form: whether this editor may publish (the publish permission).
     can_publish = True
+    # What others changed since this editor opened the article, when their save is refused.
+    conflict = None
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -86,8 +88,12 @@ class ArticleAdminForm(forms.ModelForm):
                 .first()
             )
             if current and current.isoformat() != started_from:
+                # Shown above the form (templates/admin/articles/article/change_form.html),
+                # while every field keeps what this editor typed.
+                self.conflict = revisions.changes_since(self.instance.pk, started_from)
                 raise ValidationError(
-                    "Someone else saved this article after you opened it. Copy your changes, "
-                    "reload the page, and apply them again."
+                    "Someone else saved this article after you opened it. What they changed is "
+                    "shown below, and everything you typed is still in the form: copy your "
+                    "changes, reload the page, and apply them again."
                 )
         return cleaned

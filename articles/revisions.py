@@ -75,6 +75,31 @@ def _related(version, name):
     return ", ".join(text for _, text in sorted(rows, key=lambda r: str(r[0])))
 
 
+def changes_since(article_pk: int, started_from: str) -> dict | None:
+    """What others saved since an editor opened the article at version `started_from` (the
+    `updated_at` their form carried): the comparison of that revision with the newest, and who
+    saved last. None when the revisions do not tell (an edit made outside the admin)."""
+    from datetime import datetime
+
+    from reversion.models import Version
+
+    try:
+        when = datetime.fromisoformat(started_from)
+    except ValueError:
+        return None
+    versions = Version.objects.get_for_object_reference(Article, article_pk).select_related(
+        "revision__user"
+    )
+    # A revision is dated when its save begins, just before the row's `updated_at`: the last one
+    # dated at or before the version the editor opened is that version's.
+    base = versions.filter(revision__date_created__lte=when).order_by("-revision__date_created")
+    base = base.first()
+    newest = versions.order_by("-revision__date_created").first()
+    if base is None or newest is None or base.pk == newest.pk:
+        return None
+    return {"diff": compare(base, newest), "newest": newest}
+
+
 def compare(old, new) -> dict:
     """What changed from version `old` to version `new` of one article."""
     a, b = old.field_dict, new.field_dict

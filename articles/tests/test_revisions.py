@@ -91,3 +91,26 @@ def test_restoring_a_body_that_no_longer_validates_shows_its_problems(admin_clie
     assert "matches no artist" in response.content.decode()
     article.refresh_from_db()
     assert article.body == "Nobody here now."
+
+
+def test_a_refused_save_shows_what_changed_and_keeps_what_was_typed(admin_client):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    article = make_article(body="The film runs 30 minutes.", headline="Short film")
+    save_form(admin_client, article, headline="Short film")  # the revision both editors open
+    other = Client()
+    other.force_login(User.objects.create_superuser("bob", "bob@example.com", "x"))
+    page = other.get(change_url(article))
+    stale = form_values(page.content.decode(), "article_form")
+    assert save_form(admin_client, article, body="The film runs 35 minutes.").status_code == 302
+    stale.update(body="My own edit of the body.", _save="Save")
+    response = other.post(change_url(article), stale)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else saved this article after you opened it." in html
+    assert "Changed since you opened this article, last by admin" in html
+    assert "<del>30</del><ins>35</ins>" in html
+    assert "My own edit of the body.</textarea>" in html
+    article.refresh_from_db()
+    assert article.body == "The film runs 35 minutes."
