@@ -76,6 +76,15 @@ def _ask(modeladmin, request, queryset, *, form, action, title, button):
     return TemplateResponse(request, "admin/articles/article/action_form.html", context)
 
 
+def _answered(modeladmin, request, queryset, form_class, action, title, button):
+    """The action's form, and the page asking for it while it is not filled in validly."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        return form, None
+    page = _ask(modeladmin, request, queryset, form=form, action=action, title=title, button=button)
+    return form, page
+
+
 def _changed(modeladmin, request, article, fields, message):
     """Save the change, keep a revision of it and write it into the article's history."""
     with reversion.create_revision():
@@ -105,17 +114,11 @@ def publish_now(modeladmin, request, queryset):
 
 @admin.action(description="Schedule selected articles…", permissions=["publish"])
 def schedule(modeladmin, request, queryset):
-    form = ScheduleForm(request.POST if "apply" in request.POST else None)
-    if not form.is_bound or not form.is_valid():
-        return _ask(
-            modeladmin,
-            request,
-            queryset,
-            form=form,
-            action="schedule",
-            title="Schedule articles",
-            button="Schedule",
-        )
+    form, page = _answered(
+        modeladmin, request, queryset, ScheduleForm, "schedule", "Schedule articles", "Schedule"
+    )
+    if page is not None:
+        return page
     when = form.cleaned_data["publish_at"]
     done = 0
     for article in queryset:
@@ -152,17 +155,17 @@ def submit_for_review(modeladmin, request, queryset):
 
 @admin.action(description="Send selected articles back to draft…", permissions=["publish"])
 def back_to_draft(modeladmin, request, queryset):
-    form = NoteForm(request.POST if "apply" in request.POST else None)
-    if not form.is_bound or not form.is_valid():
-        return _ask(
-            modeladmin,
-            request,
-            queryset,
-            form=form,
-            action="back_to_draft",
-            title="Send articles back to draft",
-            button="Send back to draft",
-        )
+    form, page = _answered(
+        modeladmin,
+        request,
+        queryset,
+        NoteForm,
+        "back_to_draft",
+        "Send articles back to draft",
+        "Send back to draft",
+    )
+    if page is not None:
+        return page
     note = form.cleaned_data["note"].strip()
     message = "Sent back to draft" + (f": {note}" if note else ".")
     done = 0

@@ -140,3 +140,15 @@ def form_values(html: str, form_id: str) -> dict[str, str | list[str]]:
     reader = Reader(convert_charrefs=True)
     reader.feed(html)
     return {name: found[0] if len(found) == 1 else found for name, found in values.items()}
+
+
+def post_change_form(client, obj, **changes):
+    """Open `obj`'s admin change form and save it as the browser would, with `changes` typed in."""
+    from django.urls import reverse
+
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    page = client.get(url)
+    data = form_values(page.content.decode(), f"{opts.model_name}_form")
+    data.update(changes, _save="Save")
+    return client.post(url, data)

@@ -6,7 +6,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from articles.revisions import word_diff
-from newsroom.testing import form_values, make_article, make_artist
+from newsroom.testing import form_values, make_article, make_artist, post_change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +15,7 @@ def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
-def save_form(client, article, **changes):
-    page = client.get(change_url(article))
-    data = form_values(page.content.decode(), "article_form")
-    data.update(changes, _save="Save")
-    return client.post(change_url(article), data)
+save_form = post_change_form
 
 
 def versions(article):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.tests.test_admin import article_form_data
-from newsroom.testing import form_values, make_article, make_contributor
+from newsroom.testing import make_article, make_contributor, post_change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,7 @@ def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
-def save_form(client, article, **changes):
-    """Post the change form as the browser would, with `changes` typed in."""
-    page = client.get(change_url(article))
-    data = form_values(page.content.decode(), "article_form")
-    data.update(changes, _save="Save")
-    return client.post(change_url(article), data)
+save_form = post_change_form
 
 
 def test_the_groups_exist_with_their_permissions():
