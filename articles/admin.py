@@ -1,8 +1,7 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.template.response import TemplateResponse
@@ -23,7 +22,7 @@ from projects.models import MediaProject
 
 from . import revisions, services
 from .admin_actions import StateFilter, back_to_draft, publish_now, schedule, submit_for_review
-from .forms import ArticleAdminForm
+from .forms import ArticleAdminForm, body_length_validator
 from .models import Article, Byline, Correction
 from .rendering import render_body
 
@@ -268,17 +267,11 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
         if not (self.has_change_permission(request) or self.has_add_permission(request)):
             raise PermissionDenied
         body = request.POST.get("body", "")
-        if len(body) > settings.MAX_BODY_CHARS:
-            problems = [
-                {
-                    "line": 1,
-                    "column": 1,
-                    "severity": "error",
-                    "message": f"The body has {len(body)} characters; an article can have at "
-                    f"most {settings.MAX_BODY_CHARS}.",
-                }
-            ]
-            return JsonResponse({"html": "", "problems": problems})
+        try:
+            body_length_validator()(body)
+        except ValidationError as error:
+            problem = {"line": 1, "column": 1, "severity": "error", "message": error.messages[0]}
+            return JsonResponse({"html": "", "problems": [problem]})
         problems = [
             {"line": p.line, "column": p.column, "severity": p.severity, "message": p.message}
             for p in services.check_body(body)

@@ -7,6 +7,17 @@ from . import revisions, services
 from .models import Article
 
 
+def body_length_validator():
+    """The body's length limit, one message for the form and the live preview."""
+    return MaxLengthValidator(
+        settings.MAX_BODY_CHARS,
+        message=(
+            "The body has %(show_value)d characters; an article can have at most "
+            "%(limit_value)d. Shorten it or split the story in two."
+        ),
+    )
+
+
 class ArticleAdminForm(forms.ModelForm):
     # The `updated_at` the editor started from: a save over someone else's newer edit is refused
     # instead of silently overwriting it.
@@ -39,15 +50,7 @@ class ArticleAdminForm(forms.ModelForm):
         # view of the form has no body field.)
         body = self.fields.get("body")
         if body is not None:
-            body.validators.append(
-                MaxLengthValidator(
-                    settings.MAX_BODY_CHARS,
-                    message=(
-                        "The body has %(show_value)d characters; an article can have at most "
-                        "%(limit_value)d. Shorten it or split the story in two."
-                    ),
-                )
-            )
+            body.validators.append(body_length_validator())
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -13,7 +13,7 @@ class OutOfRangeFiltersMixin:
             response = super().changelist_view(request, extra_context)
             if hasattr(response, "render"):
                 response.render()
-        except (OverflowError, ValueError):
+        except OverflowError:
             messages.error(request, "That filter asks for a date out of range, so it was removed.")
             return HttpResponseRedirect(request.path)
         return response

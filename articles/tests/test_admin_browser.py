@@ -12,6 +12,16 @@ from newsroom.testing import make_contributor
 pytestmark = pytest.mark.browser
 
 
+def csp_violations(page):
+    """A list that fills with the page's Content-Security-Policy violations as they happen."""
+    refused = []
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return refused
+
+
 def log_in(context, base_url):
     user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw-x-1234")
     client = Client()
@@ -40,11 +50,7 @@ def test_bylines_are_ordered_with_up_and_down_buttons(browser, site):  # noqa: F
     before = list(article.bylines.order_by("position").values_list("contributor__name", flat=True))
     with open_page(browser) as page:
         log_in(page.context, site)
-        refused = []
-        page.on(
-            "console",
-            lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
-        )
+        refused = csp_violations(page)
         page.goto(f"{site}/admin/articles/article/{article.pk}/change/")
         # Bylines come right under the dek, before the body.
         order = page.evaluate(
@@ -74,11 +80,7 @@ def test_bylines_are_ordered_with_up_and_down_buttons(browser, site):  # noqa: F
 def test_the_live_preview_follows_the_body_and_problems_move_the_cursor(browser, site):  # noqa: F811
     with open_page(browser) as page:
         log_in(page.context, site)
-        refused = []
-        page.on(
-            "console",
-            lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
-        )
+        refused = csp_violations(page)
         page.goto(f"{site}/admin/articles/article/add/")
         body = page.locator("#id_body")
         preview = page.locator(".body-preview .article-body")

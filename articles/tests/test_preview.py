@@ -78,3 +78,12 @@ def test_insert_is_for_staff_who_may_write_articles(client):
     assert insert(client, "artist").status_code == 302
     client.force_login(User.objects.create_user("visitor", password="x", is_staff=True))
     assert insert(client, "artist").status_code == 403
+
+
+def test_preview_of_a_body_over_the_limit_says_so_without_rendering(admin_client, settings):
+    settings.MAX_BODY_CHARS = 100
+    data = admin_client.post(URL, {"body": "x" * 150}).json()
+    assert data["html"] == ""
+    assert data["problems"][0]["message"].startswith(
+        "The body has 150 characters; an article can have at most 100."
+    )
