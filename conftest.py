@@ -21,6 +21,15 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.WHITENOISE_USE_FINDERS = True
+    # Whole pages are not kept between requests unless a test asks for it (the `page_cache`
+    # fixture), so that each request's queries and output are the view's own.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Pages kept for anonymous readers, as in production."""
+    settings.PAGE_CACHE_SECONDS = 600
 
 
 @pytest.fixture(autouse=True)

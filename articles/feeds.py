@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from newsroom import tagcache
 from newsroom.text import clean_lines
 from people.models import Artist
 
@@ -88,6 +89,7 @@ class LatestArticlesFeed(Feed):
         return published
 
     def items(self, obj=None):
+        tagcache.depend(tagcache.about(obj) if obj is not None else tagcache.list_of(Article))
         articles = self.get_articles(Article.objects.published(), obj)
         items = list(articles.for_listing().prefetch_related("tags", "corrections")[:FEED_LENGTH])
         # Full bodies for feed readers: mentions as plain links (no cards), absolute addresses.

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Q
 
 from images.models import Image
+from newsroom import tagcache
 from people.models import Artist, Contributor
 from projects.models import MediaProject
 
@@ -148,6 +149,10 @@ class BodyImage:
     @property
     def title(self) -> str:
         return self.image.alt_text
+
+    @property
+    def cache_tag(self) -> str:
+        return tagcache.tag(self.image)
 
 
 def _validate_image(node: Shortcode) -> str | None:

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from newsroom import tagcache
 from newsroom.db import AtomicSaveMixin
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 from newsroom.validators import validate_sensible_time
@@ -20,7 +21,9 @@ SEARCH_MAX_WORDS = 10
 
 class ArticleQuerySet(BySlugQuerySet):
     def published(self):
-        """Articles readers may see: published, with a publication time that has come."""
+        """Articles readers may see: published, with a publication time that has come. What is
+        cached from them is kept no later than the next scheduled publication."""
+        tagcache.depend_until(next_publication)
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def scheduled(self):
@@ -118,6 +121,30 @@ class ArticleQuerySet(BySlugQuerySet):
             pk__in=TaggedArticle.objects.filter(content_object__in=self).values("tag_id")
         ).exclude(slug="")
 
+    def cache_tags(self) -> list[str]:
+        """Cache tags of the lists these articles appear on: the stories about each artist,
+        project, tag and contributor they relate to, in one query."""
+        links = [
+            (Article.artists.through.objects, "artist_id", "people.artist"),
+            (Article.projects.through.objects, "mediaproject_id", "projects.mediaproject"),
+            (Article.related_projects.through.objects, "mediaproject_id", "projects.mediaproject"),
+            (Byline.objects, "contributor_id", "people.contributor"),
+        ]
+        rows = (
+            TaggedArticle.objects.filter(content_object__in=self)
+            .annotate(label=models.Value("taggit.tag"))
+            .values_list("label", "tag_id")
+        )
+        for manager, column, label in links:
+            rows = rows.union(
+                manager.filter(article__in=self)
+                .annotate(label=models.Value(label))
+                .values_list("label", column)
+                .order_by(),
+                all=True,
+            )
+        return [f"about:{label}:{pk}" for label, pk in rows]
+
     def for_listing(self):
         """What an article teaser shows: its lead image (joined, no extra query), bylines and
         their contributors, in two extra queries."""
@@ -127,6 +154,25 @@ class ArticleQuerySet(BySlugQuerySet):
                 queryset=Byline.objects.select_related("contributor").order_by("position"),
             )
         )
+
+
+NEXT_PUBLICATION_KEY = "articles:next-publication"
+
+
+def next_publication():
+    """When the next scheduled article goes live (None if none is scheduled), looked up once
+    per change to any article."""
+    found = tagcache.fetch(NEXT_PUBLICATION_KEY, propagate=False)
+    if found is not None:
+        return found[0]
+    rec = tagcache.Recording(tags={tagcache.list_of(Article)})
+    when = (
+        Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True)
+    ).first()
+    # Kept until then: past it, the next one is looked up.
+    rec.expires = when.timestamp() if when is not None else None
+    tagcache.store(NEXT_PUBLICATION_KEY, (when,), rec, 24 * 60 * 60)
+    return when
 
 
 def new_preview_key():

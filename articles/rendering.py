@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import re
-import time
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -40,6 +39,7 @@ from markdown_it.rules_inline import image as image_rule
 from markdown_it.rules_inline import link as link_rule
 from markdown_it.token import Token
 
+from newsroom import tagcache
 from newsroom.text import drop_invisible
 
 from . import shortcodes
@@ -108,7 +108,19 @@ def resolve(nodes: Iterable[Node]) -> dict[int, Any]:
             resolved[id(node)] = None
         for node, obj in zip(valid, objects, strict=True):
             resolved[id(node)] = obj
+            if obj is None:
+                # Cached output showing a tag that finds nothing waits for a record that would.
+                tagcache.depend(*reference_tags(node))
     return resolved
+
+
+def reference_tags(node: Shortcode) -> list[str]:
+    """Cache tags for what a tag refers to a record by: "ref:artist:slug=kanye-west"."""
+    return [
+        f"ref:{node.name}:{attr}={str(node.attrs[attr]).strip()}"
+        for attr in ("id", "slug")
+        if attr in node.attrs
+    ]
 
 
 ALLOWED_TAGS = {
@@ -657,19 +669,19 @@ _SLOT_IN_TAG = re.compile("<[^>]*" + _TEXT_SLOT)
 class _MentionRenderer:
     """Renders each linked record's template once and fills in each mention's own text and id.
 
-    The rendered templates are also kept in the cache, keyed by the render generation, so a
-    card is rendered once for every article that links to the same artist, not once per body.
+    The rendered templates are also kept in the cache (tagged with the records they show), so
+    a card is rendered once for every article that links to the same artist, not once per body,
+    until that artist changes.
     """
 
     def __init__(self, nodes: list[Node], resolved: dict[int, Any]) -> None:
         self.count = 0
-        self.prefix = f"articles:card:{generation()}"
         wanted = {
             self._key(node, resolved[id(node)])
             for node in nodes
             if isinstance(node, Shortcode) and resolved[id(node)] is not None
         }
-        cached = cache.get_many([self._cache_key(key) for key in wanted]) if wanted else {}
+        cached = tagcache.fetch_many(self._cache_key(key) for key in wanted) if wanted else {}
         self.rendered = {key: cached.get(self._cache_key(key)) for key in wanted}
         self.missing: dict[str, str] = {}
         self.text_in_tag: dict[tuple[str, Any, bool], bool] = {}
@@ -679,17 +691,20 @@ class _MentionRenderer:
     def _key(node: Shortcode, obj: Any) -> tuple[str, int, bool]:
         return (node.name, obj.pk, node.content is None)
 
-    def _cache_key(self, key: tuple[str, int, bool]) -> str:
+    @staticmethod
+    def _cache_key(key: tuple[str, int, bool]) -> str:
         name, pk, self_closing = key
-        return f"{self.prefix}:{name}:{pk}:{int(self_closing)}"
+        return f"articles:card:{name}:{pk}:{int(self_closing)}"
 
     def load_missing(self) -> None:
-        """Fetch the full records for every template not found in the cache, one batch per tag."""
+        """Fetch the full records for every template not found in the cache, one batch per tag;
+        what they load is what the new cards depend on."""
         missing: dict[str, list[Any]] = defaultdict(list)
         for (name, pk, _), html in self.rendered.items():
             if html is None:
                 missing[name].append(pk)
-        self.full = {name: REGISTRY[name].load(pks) for name, pks in missing.items()}
+        with tagcache.recording() as self.recording:
+            self.full = {name: REGISTRY[name].load(pks) for name, pks in missing.items()}
 
     def render(self, node: Shortcode, obj: Any) -> str:
         self.count += 1
@@ -705,7 +720,7 @@ class _MentionRenderer:
             }
             html = render_to_string(handler.template, context).strip()
             html = self.rendered[key] = sanitize(html)
-            self.missing[self._cache_key(key)] = html
+            self.missing[self._cache_key(key)] = (html, _record_tags(obj))
         html = html.replace(_ID_SLOT, f"mention-{self.count}")
         if node.content is not None:
             # Quotes escaped too when the template shows the text inside a tag's attributes.
@@ -717,23 +732,20 @@ class _MentionRenderer:
         return html
 
     def save(self) -> None:
-        if self.missing:
-            cache.set_many(self.missing, CACHE_SECONDS)
+        for key, (html, tags) in self.missing.items():
+            rec = tagcache.Recording(self.recording.started, tags)
+            tagcache.store(key, html, rec, CACHE_SECONDS)
 
 
-GENERATION_KEY = "articles:render-generation"
+def _record_tags(obj: Any) -> set[str]:
+    """The cache tags of what a card shows: a record and what was loaded with it, what a
+    wrapper says it shows, or nothing for what is no record (an embed is its address)."""
+    if hasattr(obj, "cache_tag"):
+        return {obj.cache_tag}
+    return tagcache.tags_of(obj) if hasattr(obj, "_meta") else set()
+
+
 CACHE_SECONDS = 60 * 60 * 24 * 7
-
-
-def generation() -> int:
-    # A missing generation (never set, or culled from a full cache) starts a new one rather
-    # than 0, so bodies cached under an old generation can never come back into use.
-    return cache.get_or_set(GENERATION_KEY, time.time_ns, None)
-
-
-def bump_generation() -> None:
-    """Invalidate every cached body: the people and projects they link to have changed."""
-    cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
 def _digest(body: str) -> str:
@@ -758,26 +770,28 @@ def cached_references(body: str) -> list[tuple[str, str, str]]:
 
 
 def cached_body_html(body: str) -> SafeString:
-    """The body's HTML, rendered once per body text and per change to linked records."""
+    """The body's HTML, rendered once per body text and kept until a record it shows (or a
+    record one of its tags waits for) changes."""
     # The key names the body format, so bodies cached by an earlier renderer are not served.
-    key = f"articles:body:markdown:{generation()}:{_digest(body)}"
-    html = cache.get(key)
+    key = f"articles:body:markdown:{_digest(body)}"
+    html = tagcache.fetch(key)
     if html is None:
-        html = str(render_body(body))
-        cache.set(key, html, CACHE_SECONDS)
+        with tagcache.recording() as rec:
+            html = str(render_body(body))
+        tagcache.store(key, html, rec, CACHE_SECONDS)
     return mark_safe(html)
 
 
 def cached_feed_bodies(bodies: Sequence[str]) -> list[str]:
-    """The feed form of each body (site-relative links), rendered once per body text and per
-    change to linked records; those not cached are rendered together."""
-    prefix = f"articles:feed-body:markdown:{generation()}"
-    keys = [f"{prefix}:{_digest(body)}" for body in bodies]
-    found = cache.get_many(keys)
+    """The feed form of each body (site-relative links), kept like `cached_body_html`; those
+    not cached are rendered together."""
+    keys = [f"articles:feed-body:markdown:{_digest(body)}" for body in bodies]
+    found = tagcache.fetch_many(keys)
     missing = [(key, body) for key, body in zip(keys, bodies, strict=True) if key not in found]
     if missing:
-        rendered = render_bodies([body for _, body in missing], feed=True)
-        fresh = {key: str(html) for (key, _), html in zip(missing, rendered, strict=True)}
-        cache.set_many(fresh, CACHE_SECONDS)
-        found.update(fresh)
+        with tagcache.recording() as rec:
+            rendered = render_bodies([body for _, body in missing], feed=True)
+        for (key, _), html in zip(missing, rendered, strict=True):
+            found[key] = str(html)
+            tagcache.store(key, found[key], rec, CACHE_SECONDS)
     return [found[key] for key in keys]

@@ -3,14 +3,15 @@
 import hashlib
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
 from images.models import Image
+from newsroom import tagcache
 from people.models import Artist, Contributor
-from projects.models import Credit, MediaProject
+from projects.models import MediaProject
 
 from . import rendering, search, services
 from .models import Article
@@ -45,6 +46,9 @@ def note_substantive_change(sender, instance, raw, update_fields=None, **kwargs)
 @receiver(post_save, sender=Article, dispatch_uid="articles.sync_mentions")
 def article_saved(sender, instance, raw, **kwargs):
     services.sync_mentions(instance)
+    # Publishing, unpublishing or retitling a story changes the lists of stories about each
+    # artist, project, tag and contributor it relates to (its own page is purged by newsroom).
+    tagcache.purge_on_commit(lambda: Article.objects.filter(pk=instance.pk).cache_tags())
     if raw:
         # loaddata sets many-to-many values from the fixture after this signal; deriving again
         # once the load commits makes the body win over any stale list a fixture carries.
@@ -69,7 +73,6 @@ def remember_identity(sender, instance, **kwargs):
 @receiver(post_save, sender=Artist, dispatch_uid="articles.artist_saved")
 @receiver(post_save, sender=MediaProject, dispatch_uid="articles.project_saved")
 def linked_record_saved(sender, instance, **kwargs):
-    rendering.bump_generation()
     # Their names are in the search vectors of the articles that link to them.
     linked = instance.mentioned_in.values_list("pk", flat=True)
     if sender is MediaProject:
@@ -86,21 +89,22 @@ def linked_record_saved(sender, instance, **kwargs):
             services.sync_mentions(article)
 
 
-@receiver(post_save, sender=Contributor, dispatch_uid="articles.contributor_saved")
-@receiver(post_save, sender=Credit, dispatch_uid="articles.credit_saved")
-@receiver(post_delete, sender=Artist, dispatch_uid="articles.artist_deleted")
-@receiver(post_delete, sender=MediaProject, dispatch_uid="articles.project_deleted")
-@receiver(post_delete, sender=Contributor, dispatch_uid="articles.contributor_deleted")
-@receiver(post_delete, sender=Credit, dispatch_uid="articles.credit_deleted")
-def linked_record_changed(sender, **kwargs):
-    rendering.bump_generation()
-
-
-@receiver(post_save, sender=Image, dispatch_uid="articles.image_saved")
-@receiver(post_delete, sender=Image, dispatch_uid="articles.image_deleted")
-def library_image_changed(sender, **kwargs):
-    # Bodies show library images through [image]: a new caption, credit or crop shows at once.
-    rendering.bump_generation()
+@receiver(post_save, sender=Artist, dispatch_uid="articles.artist_refs")
+@receiver(post_save, sender=MediaProject, dispatch_uid="articles.project_refs")
+@receiver(post_save, sender=Contributor, dispatch_uid="articles.contributor_refs")
+@receiver(post_save, sender=Image, dispatch_uid="articles.image_refs")
+def record_may_resolve_tags(sender, instance, **kwargs):
+    # Cached bodies with a tag naming this record that found nothing (a typo fixed by creating
+    # or renaming the record) wait on these tags. Pages showing the record itself depend on
+    # its own tag, which newsroom purges on every save.
+    tag = {Artist: "artist", MediaProject: "project", Contributor: "contributor"}.get(
+        sender, "image"
+    )
+    idents = {"slug": getattr(instance, "slug", None)}
+    idents["id"] = instance.external_id if sender is Artist else instance.pk
+    tagcache.purge_on_commit(
+        [f"ref:{tag}:{attr}={value}" for attr, value in idents.items() if value not in (None, "")]
+    )
 
 
 @receiver(m2m_changed, sender=Article.related_projects.through, dispatch_uid="articles.related")

@@ -5,10 +5,24 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 from django.urls import reverse
 
+from newsroom import tagcache
 from people.models import Artist, Contributor
 from projects.models import MediaProject
 
-from .models import Article
+from .models import Article, Byline, TaggedArticle
+
+
+def depend_on_links():
+    """The sitemap lists what published stories link to: it changes with any story or link."""
+    through = (
+        Article,
+        Article.artists.through,
+        Article.projects.through,
+        Article.related_projects.through,
+        Byline,
+        TaggedArticle,
+    )
+    tagcache.depend(*(tagcache.list_of(model) for model in through))
 
 
 class HomeSitemap(Sitemap):
@@ -23,6 +37,7 @@ class HomeSitemap(Sitemap):
 
 class ArticleSitemap(Sitemap):
     def items(self):
+        depend_on_links()
         return Article.objects.published().only("slug", "published_at", "updated_at")
 
     def lastmod(self, article):
@@ -31,6 +46,7 @@ class ArticleSitemap(Sitemap):
 
 class ArtistSitemap(Sitemap):
     def items(self):
+        depend_on_links()
         mentions = Article.artists.through.objects.filter(article__in=Article.objects.published())
         return Artist.objects.filter(pk__in=mentions.values("artist_id")).only("slug", "updated_at")
 
@@ -40,6 +56,7 @@ class ArtistSitemap(Sitemap):
 
 class ProjectSitemap(Sitemap):
     def items(self):
+        depend_on_links()
         published = Article.objects.published()
         mentions = Article.projects.through.objects.filter(article__in=published)
         related = Article.related_projects.through.objects.filter(article__in=published)
@@ -54,6 +71,7 @@ class ProjectSitemap(Sitemap):
 
 class ContributorSitemap(Sitemap):
     def items(self):
+        depend_on_links()
         return (
             Contributor.objects.filter(articles__in=Article.objects.published())
             .annotate(latest=Max("articles__published_at"))
@@ -66,6 +84,7 @@ class ContributorSitemap(Sitemap):
 
 class TagSitemap(Sitemap):
     def items(self):
+        depend_on_links()
         return Article.objects.published().tags_in_use().order_by("name")
 
     def location(self, tag):

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
+from newsroom import tagcache
 from people.models import Artist
 from projects.models import MediaProject
 
@@ -22,6 +23,7 @@ class HomeView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
+        tagcache.depend(tagcache.list_of(Article))
         return Article.objects.published().for_listing()
 
 
@@ -35,6 +37,8 @@ class SubjectArticlesView(ListView):
 
     def get(self, request, *args, **kwargs):
         self.subject = get_object_or_404(self.get_subject_queryset(), slug=kwargs["slug"])
+        # Its stories, credits and relations: whatever links to it.
+        tagcache.depend(tagcache.about(self.subject))
         return super().get(request, *args, **kwargs)
 
     def get_subject_queryset(self):
@@ -99,6 +103,8 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
+        # Its bylines, tags and corrections.
+        tagcache.depend(tagcache.about(article))
         context["body_html"] = cached_body_html(article.body)
         context["is_preview"] = not article.is_published
         context["mentioned_artists"] = in_order_of_mention(article.body, article.artists.all())
@@ -162,6 +168,7 @@ class SearchView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        tagcache.depend(*(tagcache.list_of(model) for model in (Article, Artist, MediaProject)))
         if not self.query:
             return Article.objects.none()
         return Article.objects.published().search(self.query).for_listing()

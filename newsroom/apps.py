@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 
 
 class NewsroomConfig(AppConfig):
@@ -9,7 +10,13 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from . import tagcache
+
         pre_save.connect(clean_text_fields, dispatch_uid="newsroom.clean_text_fields")
+        post_init.connect(tagcache.note_loaded, dispatch_uid="newsroom.note_loaded")
+        post_save.connect(purge_saved, dispatch_uid="newsroom.purge_saved")
+        post_delete.connect(purge_saved, dispatch_uid="newsroom.purge_deleted")
+        m2m_changed.connect(purge_related, dispatch_uid="newsroom.purge_related")
 
 
 def clean_text_fields(sender, instance, raw=False, **kwargs):
@@ -29,3 +36,53 @@ def clean_text_fields(sender, instance, raw=False, **kwargs):
         cleaned = clean_lines(value) if isinstance(field, models.TextField) else clean_line(value)
         if cleaned != value:
             setattr(instance, field.attname, cleaned)
+
+
+def _tracked(model) -> bool:
+    return model._meta.app_label in settings.CACHE_TAGGED_APPS
+
+
+def purge_saved(sender, instance, **kwargs):
+    """A record saved or deleted: what shows it, lists of its kind, and lists of what relates to
+    each record it points at (a credit changes its project's and its artist's pages)."""
+    if not _tracked(sender):
+        return
+    from . import tagcache
+
+    tags = [tagcache.tag(instance), tagcache.list_of(sender)]
+    for field in sender._meta.concrete_fields:
+        if field.is_relation and field.many_to_one:
+            value = getattr(instance, field.attname)
+            if value is not None:
+                tags.append(tagcache.about_key(field.related_model._meta.label_lower, value))
+    tagcache.purge_on_commit(tags)
+
+
+def purge_related(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """A many-to-many link added or removed: both sides' pages and lists of what relates to them."""
+    if action not in ("post_add", "post_remove", "pre_clear") or not _tracked(type(instance)):
+        return
+    from . import tagcache
+
+    if action == "pre_clear":
+        pk_set = _linked_pks(sender, instance, model)
+    label = model._meta.concrete_model._meta.label_lower
+    tags = [tagcache.tag(instance), tagcache.about(instance), tagcache.list_of(sender)]
+    for pk in pk_set or ():
+        tags += [f"{label}:{pk}", tagcache.about_key(label, pk)]
+    tagcache.purge_on_commit(tags)
+
+
+def _linked_pks(through, instance, model) -> list:
+    """The primary keys of `model` records linked to `instance` through `through`."""
+    source = target = None
+    for field in through._meta.concrete_fields:
+        if field.is_relation and field.many_to_one:
+            if field.related_model is type(instance)._meta.concrete_model and source is None:
+                source = field
+            elif field.related_model is model._meta.concrete_model:
+                target = field
+    if source is None or target is None:
+        return []
+    rows = through.objects.filter(**{source.attname: instance.pk})
+    return list(rows.values_list(target.attname, flat=True))

@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "newsroom.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a kept page is served without touching the database, and what the
+    # middleware below adds (CSP, frame options) is kept with it.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,6 +128,28 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=20_000)},
         }
     }
+
+# The page cache (newsroom/pagecache.py): whole public pages for anonymous readers, in the cache
+# above, purged by tag when what they show changes (newsroom/tagcache.py). PAGE_CACHE_SECONDS=0
+# turns it off. The CDN settings only shape the Cache-Control header and the purge hook.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=0)
+PAGE_CACHE_CDN_SECONDS = env.int("PAGE_CACHE_CDN_SECONDS", default=60)
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=30)
+PAGE_CACHE_EXCLUDE = ["/admin/", "/preview/", "/healthz", "/bench/"]
+# Query parameters some page reads; a request with any other (bar utm_* and click ids) is
+# served uncached, so made-up parameters cannot fill the cache.
+PAGE_CACHE_QUERY_PARAMS = ["page", "q", "letter", "kind"]
+# Records of these apps are cache tags: loading one while a page renders makes the page depend
+# on it, and saving or deleting one purges what depends on it.
+CACHE_TAGGED_APPS = ["articles", "people", "projects", "images", "taggit"]
+# A CDN in front: pages list their tags in CDN_TAG_HEADER (Cache-Tag, Surrogate-Key), and each
+# purged tag is sent to CDN_PURGE_URL with {tag} filled in, e.g.
+# https://cdn.example/purge/{tag}. Empty: no header, no purge requests.
+CDN_PURGE_URL = env.str("CDN_PURGE_URL", default="")
+CDN_PURGE_METHOD = env.str("CDN_PURGE_METHOD", default="POST")
+CDN_PURGE_HEADERS = env.dict("CDN_PURGE_HEADERS", default={})
+CDN_TAG_HEADER = env.str("CDN_TAG_HEADER", default="Cache-Tag" if CDN_PURGE_URL else "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,6 +11,7 @@ from articles.models import Article
 from articles.views import SubjectArticlesView
 from images import renditions
 from images.placeholders import monogram_png
+from newsroom import tagcache
 from projects.models import KIND_PLURALS, MediaProject
 
 from .models import Artist, Contributor
@@ -37,6 +38,7 @@ class ArtistIndexView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        tagcache.depend(tagcache.list_of(Artist), tagcache.list_of(Article))
         published = Article.objects.published()
         artists = Artist.objects.only("name", "slug", "photo", "photo_alt").annotate(
             story_count=Count("mentioned_in", filter=Q(mentioned_in__in=published), distinct=True)

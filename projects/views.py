@@ -2,6 +2,7 @@ from django.db.models import Prefetch, Q
 from django.views.generic import ListView
 
 from articles.views import SubjectArticlesView
+from newsroom import tagcache
 
 from .models import KIND_PLURALS, Credit, MediaProject, ProjectRelation
 
@@ -22,6 +23,7 @@ class MediaProjectIndexView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        tagcache.depend(tagcache.list_of(MediaProject), tagcache.list_of(Credit))
         projects = MediaProject.objects.newest_first_by_kind().prefetch_related(
             Prefetch(
                 "credits",

@@ -34,12 +34,15 @@ def test_file_cache_keeps_at_most_about_max_entries(settings, tmp_path):
     assert files.get("key-99") == 99
 
 
-def test_a_lost_render_generation_starts_a_new_one(db):
-    from articles import rendering
+def test_an_entry_whose_tag_version_was_evicted_is_not_served(db):
+    from newsroom import tagcache
 
-    first = rendering.generation()
-    cache.delete(rendering.GENERATION_KEY)
-    assert rendering.generation() != first
+    with tagcache.recording() as rec:
+        tagcache.depend("people.artist:1")
+    assert tagcache.store("entry", "old", rec, 60)
+    assert tagcache.fetch("entry") == "old"
+    cache.delete(tagcache.VERSION_PREFIX + "people.artist:1")
+    assert tagcache.fetch("entry") is None
 
 
 def _views(server, count):

@@ -1,0 +1,294 @@
+"""Cache entries that know which records they show, so a change purges exactly those entries.
+
+While something is computed inside `recording()`, every model instance of the apps in
+`CACHE_TAGGED_APPS` that is loaded is noted as a tag ("people.artist:12"), and code may add tags
+of its own with `depend()`: "about:people.artist:12" for a list of what is about that artist,
+"list:articles.article" for a list of articles, "ref:artist:slug=x" for a shortcode that found
+nothing yet. An entry stored with `store()` keeps the version of each of its tags; `fetch()`
+returns it only while every version is unchanged. `purge(tags)` gives those tags new versions,
+which is all a purge costs, whatever number of entries show them.
+
+Versions are nanosecond timestamps. An entry is only stored if none of its tags was purged
+since its computation started, so a purge that races a render can never leave a stale entry
+behind; and a version missing from the cache (evicted) is a new one, which no stored entry has.
+
+Entries found inside a recording pass their tags (and expiry) on to it: a page built from a
+cached body depends on what the body shows.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import quote
+from urllib.request import Request, urlopen
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+VERSION_PREFIX = "tagcache:v:"
+
+
+def tag(instance) -> str:
+    """The tag of one record: "app_label.model:pk"."""
+    return f"{instance._meta.concrete_model._meta.label_lower}:{instance.pk}"
+
+
+def about(instance) -> str:
+    """The tag of lists of what relates to one record (its stories, its credits)."""
+    return f"about:{tag(instance)}"
+
+
+def about_key(label: str, pk) -> str:
+    return f"about:{label}:{pk}"
+
+
+def list_of(model) -> str:
+    """The tag of lists of a model's records, purged whenever one is saved or deleted."""
+    return f"list:{model._meta.concrete_model._meta.label_lower}"
+
+
+@dataclass
+class Recording:
+    started: int = field(default_factory=time.time_ns)
+    tags: set[str] = field(default_factory=set)
+    # The time the result stops being right by itself (a scheduled story going live): the
+    # earliest of these callables' answers, asked only when the result is stored.
+    deadlines: list[Callable[[], datetime | None]] = field(default_factory=list)
+    expires: float | None = None
+
+    def deadline(self) -> float | None:
+        """The earliest expiry as a Unix time, or None."""
+        times = [self.expires] if self.expires is not None else []
+        for deadline in dict.fromkeys(self.deadlines):
+            when = deadline()
+            if when is not None:
+                times.append(when.timestamp())
+        return min(times) if times else None
+
+
+_current: contextvars.ContextVar[Recording | None] = contextvars.ContextVar(
+    "tagcache_recording", default=None
+)
+
+
+@contextmanager
+def recording():
+    """Record the tags of what is computed inside; nested recordings pass theirs outward."""
+    outer = _current.get()
+    rec = Recording()
+    token = _current.set(rec)
+    try:
+        yield rec
+    finally:
+        _current.reset(token)
+        if outer is not None:
+            outer.tags |= rec.tags
+            outer.deadlines.extend(rec.deadlines)
+            if rec.expires is not None:
+                outer.expires = min(outer.expires or rec.expires, rec.expires)
+
+
+def tags_of(instance, *, depth: int = 3) -> set[str]:
+    """The tags of a loaded record and of the related records loaded with it (select_related
+    and prefetch_related, `depth` steps away): what a template showing it depends on."""
+    found: set[str] = set()
+    todo = [(instance, 0)]
+    while todo:
+        obj, level = todo.pop()
+        if obj is None or not hasattr(obj, "_meta") or obj.pk is None:
+            continue
+        name = tag(obj)
+        if name in found:
+            continue
+        if obj._meta.app_label in _tracked():
+            found.add(name)
+        if level >= depth:
+            continue
+        todo.extend((related, level + 1) for related in obj._state.fields_cache.values())
+        for related in getattr(obj, "_prefetched_objects_cache", {}).values():
+            todo.extend((item, level + 1) for item in related)
+        for value in vars(obj).values():  # prefetches kept with to_attr
+            if isinstance(value, list) and value and hasattr(value[0], "_meta"):
+                todo.extend((item, level + 1) for item in value)
+    return found
+
+
+def depend(*tags: str) -> None:
+    """Note that what is being recorded depends on these tags."""
+    rec = _current.get()
+    if rec is not None:
+        rec.tags.update(tags)
+
+
+def depend_until(deadline: Callable[[], datetime | None]) -> None:
+    """Note that what is being recorded may change by itself at the time `deadline()` gives."""
+    rec = _current.get()
+    if rec is not None:
+        rec.deadlines.append(deadline)
+
+
+def note_loaded(sender, instance, **kwargs) -> None:
+    """post_init receiver: a record loaded while recording is a dependency."""
+    rec = _current.get()
+    if rec is not None and instance.pk is not None and sender._meta.app_label in _tracked():
+        rec.tags.add(tag(instance))
+
+
+def _tracked() -> frozenset[str]:
+    return frozenset(settings.CACHE_TAGGED_APPS)
+
+
+def versions(tags: Iterable[str]) -> dict[str, int]:
+    """The current version of each tag. A tag never purged (or whose version was evicted) gets
+    one now: minus the time, so that it is new to every entry stored before, yet never taken
+    for a purge (purges write the time, positive)."""
+    keys = {VERSION_PREFIX + t: t for t in tags}
+    if not keys:
+        return {}
+    found = cache.get_many(list(keys))
+    missing = [key for key in keys if key not in found]
+    if missing:
+        now = -time.time_ns()
+        for key in missing:
+            cache.add(key, now, None)
+        found.update(cache.get_many(missing))
+    return {keys[key]: found.get(key, 0) for key in keys}
+
+
+# Every purge also writes a new purge sequence. A process remembers, per entry, the sequence at
+# which it last found the entry's versions current; while the sequence has not moved, it serves
+# the entry without looking them up again. A page under a spike of readers then costs two cache
+# reads (the entry and the sequence, in one round trip), however many records it shows.
+SEQUENCE_KEY = "tagcache:sequence"
+_MEMORY_SIZE = 10_000
+_checked: dict[str, tuple[int, int]] = {}
+
+
+def _remember(key: str, sequence, token: int) -> None:
+    if sequence is None:
+        return
+    if len(_checked) >= _MEMORY_SIZE:
+        _checked.clear()
+    _checked[key] = (sequence, token)
+
+
+def fetch(key: str, *, propagate: bool = True):
+    """The value stored under `key` if none of its tags changed since, else None. Its tags are
+    passed on to the recording in progress unless `propagate` is False."""
+    return fetch_many([key], propagate=propagate).get(key)
+
+
+def fetch_many(keys: Iterable[str], *, propagate: bool = True) -> dict[str, object]:
+    """The values stored under `keys` whose tags have not changed since, in one look-up of the
+    entries and at most one of their versions."""
+    keys = list(keys)
+    found = cache.get_many([*keys, SEQUENCE_KEY])
+    sequence = found.pop(SEQUENCE_KEY, None)
+    if sequence is None:  # never purged yet, or evicted
+        cache.add(SEQUENCE_KEY, time.time_ns(), None)
+    now = time.time()
+    entries = {
+        k: e
+        for k, e in found.items()
+        # Entries stored by an earlier release in another shape are not used.
+        if isinstance(e, tuple) and len(e) == 4 and (e[2] is None or now < e[2])
+    }
+    unchecked = {
+        k for k, e in entries.items() if sequence is None or _checked.get(k) != (sequence, e[3])
+    }
+    current = versions({t for k in unchecked for t in entries[k][1]})
+    values = {}
+    rec = _current.get() if propagate else None
+    for key, (value, stored, expires, token) in entries.items():
+        if key in unchecked:
+            if any(current.get(t) != v for t, v in stored.items()):
+                continue
+            _remember(key, sequence, token)
+        values[key] = value
+        if rec is not None:
+            rec.tags.update(stored)
+            if expires is not None:
+                rec.expires = min(rec.expires or expires, expires)
+    return values
+
+
+def store(key: str, value, rec: Recording, timeout: int) -> bool:
+    """Keep `value`, computed under `rec`, for at most `timeout` seconds; False if a purge of
+    one of its tags came while it was computed (it may hold what was purged) or it has
+    expired already."""
+    current = versions(rec.tags)
+    # A version newer than the computation is a purge that came during it.
+    if any(version > rec.started for version in current.values()):
+        return False
+    expires = rec.deadline()
+    if expires is not None:
+        timeout = min(timeout, int(expires - time.time()))
+        if timeout <= 0:
+            return False
+    cache.set(key, (value, current, expires, time.time_ns()), timeout)
+    return True
+
+
+def purge(tags: Iterable[str]) -> None:
+    """Every entry showing one of `tags` is out of date from now on."""
+    tags = sorted(set(tags))
+    if not tags:
+        return
+    now = time.time_ns()
+    cache.set_many({VERSION_PREFIX + t: now for t in tags}, None)
+    # After the versions, so a process that sees the new sequence finds the new versions.
+    cache.set(SEQUENCE_KEY, now, None)
+    if getattr(settings, "CDN_PURGE_URL", ""):
+        _purge_cdn(tags)
+
+
+def purge_on_commit(tags: Iterable[str] | Callable[[], Iterable[str]]) -> None:
+    """Purge now, for reads later in the same transaction, and again once it commits: a render
+    by another process between the two saw the old data, and must not stay in use. `tags` may
+    be a callable, asked each time, for tags that depend on what the transaction writes."""
+    purge(tags() if callable(tags) else tags)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: purge(tags() if callable(tags) else tags), robust=True)
+
+
+def _purge_cdn(tags: list[str]) -> None:
+    """Ask the CDN in front to drop what it keeps under these tags (the pages send them in
+    CDN_TAG_HEADER), one request per tag to CDN_PURGE_URL with {tag} filled in, in the
+    background so an editor's save never waits on it."""
+    urls = [settings.CDN_PURGE_URL.format(tag=quote(t, safe="")) for t in tags]
+
+    def send() -> None:
+        for url in urls:
+            try:
+                request = Request(url, method=settings.CDN_PURGE_METHOD)
+                for name, value in settings.CDN_PURGE_HEADERS.items():
+                    request.add_header(name, value)
+                with urlopen(request, timeout=5) as response:
+                    response.read()
+            except OSError as error:
+                log.warning("CDN purge failed", extra={"url": url, "error": str(error)})
+
+    thread = threading.Thread(target=send, name="cdn-purge", daemon=True)
+    thread.start()
+    _cdn_threads.append(thread)
+    del _cdn_threads[:-20]
+
+
+_cdn_threads: list[threading.Thread] = []
+
+
+def wait_for_cdn_purges(timeout: float = 10) -> None:
+    """Wait for the CDN purge requests sent so far (for tests and management commands)."""
+    for thread in list(_cdn_threads):
+        thread.join(timeout)
