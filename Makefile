@@ -11,7 +11,7 @@ help:
 	@echo "make serve     the production-like start: migrate, seed, collectstatic, gunicorn on 127.0.0.1:$(PORT)"
 	@echo "make test      set up and run the whole test suite"
 	@echo "make lint      ruff, migrations check and Django's system checks"
-	@echo "make bench     body parse+render benchmark, side by side with the shortcodes package"
+	@echo "make bench     body rendering, then the site under load (gunicorn + wrk, 10,000 articles)"
 	@echo "make browser   install Chromium and npm for the browser tests (Debian/Ubuntu, needs root)"
 
 $(BIN)/python:
@@ -60,8 +60,13 @@ test: setup axe
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
+# Body rendering in process, then the site under load (bench/bench_http.py: gunicorn and wrk at
+# 10,000 articles, about 15 minutes; BENCH_ARGS="--articles 1000 --rounds 1" for a quick look).
+# wrk comes from Debian's package when it is missing and apt is at hand.
 bench: setup
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/bench_body.py
+	$(BIN)/python bench/bench_http.py $(BENCH_ARGS)
 
 # axe-core (pinned in package-lock.json) runs the browser tests' accessibility audit. Without npm
 # those tests skip and say why, so a machine with Python alone can still run `make test`.

@@ -151,6 +151,9 @@ CDN_PURGE_METHOD = env.str("CDN_PURGE_METHOD", default="POST")
 CDN_PURGE_HEADERS = env.dict("CDN_PURGE_HEADERS", default={})
 CDN_TAG_HEADER = env.str("CDN_TAG_HEADER", default="Cache-Tag" if CDN_PURGE_URL else "")
 
+# Routes /bench/floor/, a fixed page the HTTP benchmark compares pages with. Benchmarks only.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

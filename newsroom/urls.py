@@ -24,5 +24,9 @@ urlpatterns = [
 handler400 = "newsroom.views.bad_request"
 handler500 = "newsroom.views.server_error"
 
+# The benchmark's floor (bench/bench_http.py); never routed in production.
+if settings.BENCH_FLOOR:
+    urlpatterns.insert(0, path("bench/floor/", views.bench_floor, name="bench-floor"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -88,3 +88,28 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503
     )
+
+
+_FLOOR_MAX_BYTES = 1_000_000
+
+
+@require_GET
+def bench_floor(request):
+    """The benchmark's floor: a fixed HTML page of `?bytes=` bytes through the whole middleware
+    stack, with no database, cache or template. Routed only when BENCH_FLOOR is set."""
+    try:
+        size = min(max(int(request.GET.get("bytes", "50000")), 0), _FLOOR_MAX_BYTES)
+    except ValueError:
+        size = 50_000
+    return HttpResponse(_floor_page(size))
+
+
+_floor_pages: dict[int, bytes] = {}
+
+
+def _floor_page(size: int) -> bytes:
+    if size not in _floor_pages:
+        head = b"<!doctype html><html lang=en><title>Floor</title><p>"
+        _floor_pages.clear()
+        _floor_pages[size] = (head + b"x" * size)[:size]
+    return _floor_pages[size]
