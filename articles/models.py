@@ -4,6 +4,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import models
+from django.db.models import OuterRef
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -58,18 +60,46 @@ class ArticleQuerySet(BySlugQuerySet):
         return self.filter(artists=artist)
 
     def related_to(self, article):
-        """Other articles sharing artists or tags with `article`, those sharing most first."""
-        artists = Article.artists.through.objects.filter(article=article).values("artist_id")
+        """Other articles sharing artists or tags with `article`, those sharing most first.
+
+        The candidates come from the mention and tag indexes (articles linked to one of its
+        artists or tags), and only they are counted, so the cost follows how many stories share
+        something with this one, not how many stories there are."""
+        mentions = Article.artists.through.objects
+        artists = mentions.filter(article=article).values("artist_id")
         tags = TaggedArticle.objects.filter(content_object=article).values("tag_id")
+
+        def count(rows, column):
+            counted = rows.order_by().values(column).annotate(n=models.Count("pk")).values("n")
+            return Coalesce(models.Subquery(counted[:1]), 0)
+
+        shared_artists = mentions.filter(article=OuterRef("pk"), artist_id__in=artists)
+        shared_tags = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=tags)
         return (
-            self.exclude(pk=article.pk)
-            .filter(models.Q(artists__in=artists) | models.Q(tags__in=tags))
+            self.filter(
+                models.Q(pk__in=mentions.filter(artist_id__in=artists).values("article_id"))
+                | models.Q(
+                    pk__in=TaggedArticle.objects.filter(tag_id__in=tags).values("content_object_id")
+                )
+            )
+            .exclude(pk=article.pk)
             .annotate(
-                shared=models.Count("artists", filter=models.Q(artists__in=artists), distinct=True)
-                + models.Count("tags", filter=models.Q(tags__in=tags), distinct=True)
+                shared=count(shared_artists, "article") + count(shared_tags, "content_object")
             )
             .order_by("-shared", "-published_at", "-pk")
         )
+
+    def related_ids(self, article, count: int) -> list[int]:
+        """The ids of the `count` articles from `related_to`, kept in the cache until any
+        article is saved (it may have become related) or an hour has passed."""
+        key = f"articles:related:{article.pk}:{count}"
+        ids = tagcache.fetch(key, propagate=False)
+        if ids is None:
+            rec = tagcache.Recording(tags={tagcache.list_of(Article)})
+            rec.deadlines.append(next_publication)
+            ids = list(self.related_to(article).values_list("pk", flat=True)[:count])
+            tagcache.store(key, ids, rec, 60 * 60)
+        return ids
 
     def search(self, query):
         """Articles matching every word of `query` in the headline, dek or body, or in the name

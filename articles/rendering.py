@@ -795,3 +795,23 @@ def cached_feed_bodies(bodies: Sequence[str]) -> list[str]:
             found[key] = str(html)
             tagcache.store(key, found[key], rec, CACHE_SECONDS)
     return [found[key] for key in keys]
+
+
+def cached_profile_cards(artists: Sequence[Any]) -> list[SafeString]:
+    """The profile card of each artist (people/includes/artist_card.html), rendered once and
+    kept until what it shows changes; only the artists whose card is not kept are loaded with
+    what a card shows, in a fixed number of queries."""
+    keys = {artist.pk: f"articles:profile-card:{artist.pk}" for artist in artists}
+    found = tagcache.fetch_many(keys.values())
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        from people.models import Artist
+
+        with tagcache.recording() as rec:
+            full = Artist.objects.with_card_data().prefetch_related("disciplines").in_bulk(missing)
+        for pk, artist in full.items():
+            html = render_to_string("people/includes/artist_card.html", {"artist": artist})
+            found[keys[pk]] = html
+            card = tagcache.Recording(rec.started, tagcache.tags_of(artist))
+            tagcache.store(keys[pk], html, card, CACHE_SECONDS)
+    return [mark_safe(found[keys[a.pk]]) for a in artists if keys[a.pk] in found]

@@ -91,10 +91,12 @@ class ArticleDetailView(DetailView):
         return queryset.for_listing().prefetch_related(
             "tags",
             "corrections",
+            # The artists for the page's metadata; their cards come from the cache.
+            "artists",
+            # The box lists titles and kinds alone.
             Prefetch(
-                "artists", queryset=Artist.objects.with_card_data().prefetch_related("disciplines")
+                "related_projects", queryset=MediaProject.objects.only("title", "slug", "kind")
             ),
-            Prefetch("related_projects", queryset=MediaProject.objects.with_credits()),
         )
 
     def can_preview(self):
@@ -108,9 +110,11 @@ class ArticleDetailView(DetailView):
         context["body_html"] = cached_body_html(article.body)
         context["is_preview"] = not article.is_published
         context["mentioned_artists"] = in_order_of_mention(article.body, article.artists.all())
-        context["related_articles"] = (
-            Article.objects.published().related_to(article).for_listing()[:RELATED_ARTICLES]
-        )
+        context["artist_cards"] = rendering.cached_profile_cards(context["mentioned_artists"])
+        # Ids from the cache: finding them means counting what every candidate shares.
+        ids = Article.objects.published().related_ids(article, RELATED_ARTICLES)
+        found = Article.objects.published().for_listing().in_bulk(ids)
+        context["related_articles"] = [found[pk] for pk in ids if pk in found]
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -177,10 +177,10 @@ def test_article_page_queries_do_not_grow_with_tags_artists_projects_or_related(
     article.related_projects.set([make_project() for _ in range(count)])
     for _ in range(count):
         make_article(body=body, tags=tags, contributors=[make_contributor()])
-    # Article, bylines, tags, corrections, artists (+credits, +disciplines), related projects
-    # (+credits), related articles (+bylines); then for the body one batched artist look-up and
-    # the card data (artists + credits) for cards not rendered before.
-    with django_assert_num_queries(14):
+    # An empty cache: article, bylines, tags, corrections, artists, related projects, related
+    # article ids, the articles (+bylines); the body's batched artist look-up and card data
+    # (artists + credits); the profile cards' data (artists, credits, disciplines).
+    with django_assert_num_queries(16):
         html = article_page(client, article)
     assert html.count('class="artist-card"') == count
 

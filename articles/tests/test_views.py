@@ -101,11 +101,10 @@ def test_article_page_queries_do_not_grow_with_artist_tags(
     client, count, django_assert_num_queries
 ):
     article = make_article(body=_body_with_artists(count), contributors=[make_contributor()])
-    # Session-free anonymous request: article, bylines, tags, corrections, artists (+credits,
-    # +disciplines),
-    # related projects, related articles; then for the body one batched artist look-up, and
-    # the card data (artists + credits) for cards not rendered before.
-    with django_assert_num_queries(12):
+    # An empty cache: article, bylines, tags, corrections, artists, related projects, related
+    # article ids and the articles; the body's batched artist look-up and card data (artists +
+    # credits); the profile cards' data (artists, credits, disciplines).
+    with django_assert_num_queries(14):
         response = page(client, article)
     assert response.content.decode().count('class="artist-link"') == count
 
@@ -113,7 +112,9 @@ def test_article_page_queries_do_not_grow_with_artist_tags(
 def test_cached_body_is_not_parsed_again(client, django_assert_num_queries):
     article = make_article(body=_body_with_artists(3))
     page(client, article)
-    with django_assert_num_queries(9):
+    # Article, bylines, tags, corrections, artists, related projects (no related article to
+    # load): the body, the cards and the related ids come from the cache.
+    with django_assert_num_queries(6):
         page(client, article)
 
 
