@@ -98,7 +98,9 @@ class ArticleQuerySet(BySlugQuerySet):
             rec = tagcache.Recording(tags={tagcache.list_of(Article)})
             rec.deadlines.append(next_publication)
             ids = list(self.related_to(article).values_list("pk", flat=True)[:count])
-            tagcache.store(key, ids, rec, 60 * 60)
+            # Not passed on to the page: a page showing related stories is not purged by every
+            # new story; its list of related stories is refreshed when the page expires.
+            tagcache.store(key, ids, rec, 60 * 60, propagate=False)
         return ids
 
     def search(self, query):
@@ -201,7 +203,7 @@ def next_publication():
     ).first()
     # Kept until then: past it, the next one is looked up.
     rec.expires = when.timestamp() if when is not None else None
-    tagcache.store(NEXT_PUBLICATION_KEY, (when,), rec, 24 * 60 * 60)
+    tagcache.store(NEXT_PUBLICATION_KEY, (when,), rec, 24 * 60 * 60, propagate=False)
     return when
 
 

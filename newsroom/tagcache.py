@@ -99,9 +99,10 @@ def recording():
 
 
 def tags_of(instance, *, depth: int = 3) -> set[str]:
-    """The tags of a loaded record and of the related records loaded with it (select_related
-    and prefetch_related, `depth` steps away): what a template showing it depends on."""
-    found: set[str] = set()
+    """The tags of a loaded record, of the related records loaded with it (select_related
+    and prefetch_related, `depth` steps away), and of lists of what relates to it (a new
+    credit): what a template showing it depends on."""
+    found: set[str] = {about(instance)} if hasattr(instance, "_meta") else set()
     todo = [(instance, 0)]
     while todo:
         obj, level = todo.pop()
@@ -222,10 +223,14 @@ def fetch_many(keys: Iterable[str], *, propagate: bool = True) -> dict[str, obje
     return values
 
 
-def store(key: str, value, rec: Recording, timeout: int) -> bool:
+def store(key: str, value, rec: Recording, timeout: int, *, propagate: bool = True) -> bool:
     """Keep `value`, computed under `rec`, for at most `timeout` seconds; False if a purge of
     one of its tags came while it was computed (it may hold what was purged) or it has
-    expired already."""
+    expired already. Its tags are passed on to the recording in progress, which is using the
+    value, unless `propagate` is False."""
+    outer = _current.get() if propagate else None
+    if outer is not None:  # what is stored is being used by what is recorded around it
+        outer.tags |= rec.tags
     current = versions(rec.tags)
     # A version newer than the computation is a purge that came during it.
     if any(version > rec.started for version in current.values()):

@@ -298,3 +298,15 @@ def test_the_cdn_hook_is_sent_each_purged_tag_that_pages_list(client, settings, 
     artist.save()
     tagcache.wait_for_cdn_purges()
     assert f"/purge/{tag.replace(':', '%3A')}" in seen
+
+
+def test_a_new_known_for_credit_shows_on_the_cards_of_stories_that_mention_the_artist(client):
+    artist = make_artist()
+    article = make_article(body=mention(artist))
+    url = article.get_absolute_url()
+    assert "Known for" not in view(client, url)[0].content.decode()
+    project = make_project(title="Runaway")
+    Credit.objects.create(project=project, artist=artist, role="director", is_known_for=True)
+    response = view(client, url)[0]
+    html = response.content.decode()
+    assert html.count("Runaway") >= 2  # the card in the body and the one beside it
