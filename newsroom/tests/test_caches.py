@@ -93,3 +93,10 @@ def test_a_save_shows_on_every_worker_with_redis(tmp_path, redis_url):
     stale = sum(OLD in html for _, html in pages)
     assert stale == 0, f"{stale} of {len(pages)} views showed the old card"
     assert all(NEW in html for _, html in pages)
+
+
+def test_the_benchmark_floor_is_not_routed_unless_the_benchmark_asks(client):
+    from django.conf import settings as live
+
+    assert live.BENCH_FLOOR is False
+    assert client.get("/bench/floor/").status_code == 404
