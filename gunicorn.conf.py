@@ -21,3 +21,7 @@ graceful_timeout = 20
 # Several instances may run on one machine (one per port); gunicorn's control socket would
 # have them all claim the same file.
 control_socket_disable = True
+# The application is loaded once, before the workers are forked: they share its code and
+# read-only data (copy-on-write) instead of each loading its own, and a worker that replaces one
+# starts at once. Database connections are opened lazily, in each worker, after the fork.
+preload_app = True
