@@ -54,7 +54,8 @@ def purge_saved(sender, instance, **kwargs):
         if field.is_relation and field.many_to_one:
             value = getattr(instance, field.attname)
             if value is not None:
-                tags.append(tagcache.about_key(field.related_model._meta.label_lower, value))
+                label = field.related_model._meta.concrete_model._meta.label_lower
+                tags += [tagcache.about_key(label, value), tagcache.pointed_at_key(label, value)]
     tagcache.purge_on_commit(tags)
 
 

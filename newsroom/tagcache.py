@@ -52,6 +52,12 @@ def about_key(label: str, pk) -> str:
     return f"about:{label}:{pk}"
 
 
+def pointed_at_key(label: str, pk) -> str:
+    """The tag of the records that point at one record by foreign key (an artist's credits):
+    narrower than `about`, which a story about the record purges too."""
+    return f"fk:{label}:{pk}"
+
+
 def list_of(model) -> str:
     """The tag of lists of a model's records, purged whenever one is saved or deleted."""
     return f"list:{model._meta.concrete_model._meta.label_lower}"
@@ -100,9 +106,11 @@ def recording():
 
 def tags_of(instance, *, depth: int = 3) -> set[str]:
     """The tags of a loaded record, of the related records loaded with it (select_related
-    and prefetch_related, `depth` steps away), and of lists of what relates to it (a new
+    and prefetch_related, `depth` steps away), and of the records pointing at it (a new
     credit): what a template showing it depends on."""
-    found: set[str] = {about(instance)} if hasattr(instance, "_meta") else set()
+    found: set[str] = set()
+    if hasattr(instance, "_meta"):
+        found.add(pointed_at_key(instance._meta.concrete_model._meta.label_lower, instance.pk))
     todo = [(instance, 0)]
     while todo:
         obj, level = todo.pop()

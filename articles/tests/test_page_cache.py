@@ -310,3 +310,49 @@ def test_a_new_known_for_credit_shows_on_the_cards_of_stories_that_mention_the_a
     response = view(client, url)[0]
     html = response.content.decode()
     assert html.count("Runaway") >= 2  # the card in the body and the one beside it
+
+
+def test_a_host_not_allowed_is_a_400_and_keeps_nothing(client):
+    article = make_article()
+    response = client.get(article.get_absolute_url(), headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert view(client, article.get_absolute_url())[0]["X-Page-Cache"] == "miss"
+
+
+def test_head_requests_are_answered_from_the_kept_page(client):
+    url = make_article().get_absolute_url()
+    view(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.head(url)
+    assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
+    assert len(queries) == 0 and not response.content
+
+
+def test_a_missing_page_is_not_kept(client):
+    response, _ = view(client, "/articles/no-such-story/")
+    assert response.status_code == 404
+    response, queries = view(client, "/articles/no-such-story/")
+    assert response.status_code == 404 and "X-Page-Cache" not in response and queries > 0
+
+
+def test_saving_one_story_about_an_artist_leaves_other_stories_cards_and_bodies_cached(
+    client, monkeypatch
+):
+    from articles import rendering
+
+    artist = make_artist()
+    first = make_article(body=f"One {mention(artist)}.")
+    second = make_article(body=f"Two {mention(artist)}.")
+    view(client, first.get_absolute_url())
+    second.headline = "Retitled"
+    second.save()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(rendering, "render_body", refuse)
+    monkeypatch.setattr(rendering, "render_to_string", refuse)
+    # The first story's page shows the second among related stories, so it is rendered again,
+    # but from its cached body and cards.
+    response, _ = view(client, first.get_absolute_url())
+    assert response.status_code == 200 and "Retitled" in response.content.decode()
