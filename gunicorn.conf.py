@@ -25,3 +25,11 @@ control_socket_disable = True
 # read-only data (copy-on-write) instead of each loading its own, and a worker that replaces one
 # starts at once. Database connections are opened lazily, in each worker, after the fork.
 preload_app = True
+
+
+def pre_fork(server, worker):
+    # What the master loaded is kept out of the workers' garbage collection, which would
+    # otherwise touch (and so copy) every shared page of it: see gc.freeze.
+    import gc
+
+    gc.freeze()
