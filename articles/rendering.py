@@ -732,9 +732,14 @@ class _MentionRenderer:
         return html
 
     def save(self) -> None:
-        for key, (html, tags) in self.missing.items():
-            rec = tagcache.Recording(self.recording.started, tags)
-            tagcache.store(key, html, rec, CACHE_SECONDS)
+        started = self.recording.started
+        tagcache.store_many(
+            {
+                key: (html, tagcache.Recording(started, tags))
+                for key, (html, tags) in self.missing.items()
+            },
+            CACHE_SECONDS,
+        )
 
 
 def _record_tags(obj: Any) -> set[str]:
@@ -793,7 +798,7 @@ def cached_feed_bodies(bodies: Sequence[str]) -> list[str]:
             rendered = render_bodies([body for _, body in missing], feed=True)
         for (key, _), html in zip(missing, rendered, strict=True):
             found[key] = str(html)
-            tagcache.store(key, found[key], rec, CACHE_SECONDS)
+        tagcache.store_many({key: (found[key], rec) for key, _ in missing}, CACHE_SECONDS)
     return [found[key] for key in keys]
 
 
@@ -809,9 +814,10 @@ def cached_profile_cards(artists: Sequence[Any]) -> list[SafeString]:
 
         with tagcache.recording() as rec:
             full = Artist.objects.with_card_data().prefetch_related("disciplines").in_bulk(missing)
+        fresh = {}
         for pk, artist in full.items():
             html = render_to_string("people/includes/artist_card.html", {"artist": artist})
             found[keys[pk]] = html
-            card = tagcache.Recording(rec.started, tagcache.tags_of(artist))
-            tagcache.store(keys[pk], html, card, CACHE_SECONDS)
+            fresh[keys[pk]] = (html, tagcache.Recording(rec.started, tagcache.tags_of(artist)))
+        tagcache.store_many(fresh, CACHE_SECONDS)
     return [mark_safe(found[keys[a.pk]]) for a in artists if keys[a.pk] in found]

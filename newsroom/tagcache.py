@@ -236,20 +236,37 @@ def store(key: str, value, rec: Recording, timeout: int, *, propagate: bool = Tr
     one of its tags came while it was computed (it may hold what was purged) or it has
     expired already. Its tags are passed on to the recording in progress, which is using the
     value, unless `propagate` is False."""
+    return bool(store_many({key: (value, rec)}, timeout, propagate=propagate))
+
+
+def store_many(entries: dict[str, tuple[object, Recording]], timeout: int, *, propagate=True):
+    """`store` for several values at once, with one look-up of all their tags' versions and one
+    write; the keys that were stored."""
     outer = _current.get() if propagate else None
     if outer is not None:  # what is stored is being used by what is recorded around it
-        outer.tags |= rec.tags
-    current = versions(rec.tags)
-    # A version newer than the computation is a purge that came during it.
-    if any(version > rec.started for version in current.values()):
-        return False
-    expires = rec.deadline()
-    if expires is not None:
-        timeout = min(timeout, int(expires - time.time()))
-        if timeout <= 0:
-            return False
-    cache.set(key, (value, current, expires, time.time_ns()), timeout)
-    return True
+        for _, rec in entries.values():
+            outer.tags |= rec.tags
+    current = versions({t for _, rec in entries.values() for t in rec.tags})
+    now = time.time()
+    kept, stored = {}, []
+    for key, (value, rec) in entries.items():
+        mine = {t: current[t] for t in rec.tags}
+        # A version newer than the computation is a purge that came during it.
+        if any(version > rec.started for version in mine.values()):
+            continue
+        expires = rec.deadline()
+        seconds = timeout if expires is None else min(timeout, int(expires - now))
+        if seconds <= 0:
+            continue
+        entry = (value, mine, expires, time.time_ns())
+        if seconds != timeout:  # rare (scheduled stories): on its own, with its own timeout
+            cache.set(key, entry, seconds)
+        else:
+            kept[key] = entry
+        stored.append(key)
+    if kept:
+        cache.set_many(kept, timeout)
+    return stored
 
 
 def purge(tags: Iterable[str]) -> None:
