@@ -153,8 +153,9 @@ def note_loaded(sender, instance, **kwargs) -> None:
         rec.tags.add(tag(instance))
 
 
-def _tracked() -> frozenset[str]:
-    return frozenset(settings.CACHE_TAGGED_APPS)
+def _tracked() -> list[str]:
+    # Asked for every record loaded while recording: the setting itself, not a copy of it.
+    return settings.CACHE_TAGGED_APPS
 
 
 def versions(tags: Iterable[str]) -> dict[str, int]:
