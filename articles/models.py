@@ -149,9 +149,12 @@ class ArticleQuerySet(BySlugQuerySet):
         """The tags these articles carry (a Tag queryset), so a tag only on drafts stays unseen."""
         from taggit.models import Tag
 
-        return Tag.objects.filter(
-            pk__in=TaggedArticle.objects.filter(content_object__in=self).values("tag_id")
-        ).exclude(slug="")
+        # Checked tag by tag, so finding one tag costs a look-up in its own links, not a
+        # gathering of every tag of every article.
+        carried = TaggedArticle.objects.filter(
+            models.Exists(self.filter(pk=OuterRef("content_object_id"))), tag=OuterRef("pk")
+        )
+        return Tag.objects.filter(models.Exists(carried)).exclude(slug="")
 
     def cache_tags(self) -> list[str]:
         """Cache tags of the lists these articles appear on: the stories about each artist,
@@ -176,6 +179,11 @@ class ArticleQuerySet(BySlugQuerySet):
                 all=True,
             )
         return [f"about:{label}:{pk}" for label, pk in rows]
+
+    def for_teasers(self):
+        """What `articles.teasers.with_teasers` needs to load: the stories with their lead
+        image (joined), not their bodies. Bylines are loaded there, for the teasers not kept."""
+        return self.select_related("lead_image").defer("body", "body_text")
 
     def for_listing(self):
         """What an article teaser shows: its lead image (joined, no extra query), bylines and

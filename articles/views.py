@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
@@ -24,7 +24,12 @@ class HomeView(ListView):
 
     def get_queryset(self):
         tagcache.depend(tagcache.list_of(Article))
-        return Article.objects.published().for_listing()
+        return Article.objects.published().for_teasers()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lead_first"] = context["page_obj"].number == 1
+        return context
 
 
 class SubjectArticlesView(ListView):
@@ -48,7 +53,7 @@ class SubjectArticlesView(ListView):
         raise NotImplementedError
 
     def get_queryset(self):
-        return self.get_articles(Article.objects.published()).for_listing()
+        return self.get_articles(Article.objects.published()).for_teasers()
 
     def get_context_data(self, **kwargs):
         kwargs[self.subject_context_name] = self.subject
@@ -113,7 +118,7 @@ class ArticleDetailView(DetailView):
         context["artist_cards"] = rendering.cached_profile_cards(context["mentioned_artists"])
         # Ids from the cache: finding them means counting what every candidate shares.
         ids = Article.objects.published().related_ids(article, RELATED_ARTICLES)
-        found = Article.objects.published().for_listing().in_bulk(ids)
+        found = Article.objects.published().for_teasers().in_bulk(ids)
         context["related_articles"] = [found[pk] for pk in ids if pk in found]
         return context
 
@@ -153,6 +158,15 @@ class SharedPreviewView(ArticleDetailView):
         return response
 
 
+def reached_by_published(links):
+    """Whether a published story links to the record through `links` (an article's
+    many-to-many table), checked record by record: for the few records whose name matches a
+    search, not by gathering every record every story links to."""
+    target = next(f.name for f in links._meta.fields if f.is_relation and f.name != "article")
+    published = Article.objects.published().filter(pk=OuterRef("article_id"))
+    return Exists(links.objects.filter(Exists(published), **{target: OuterRef("pk")}))
+
+
 def _names_matching(queryset, field, query):
     words = query.split()[:SEARCH_MAX_WORDS]
     return queryset.filter(*[Q(**{f"{field}__icontains": word}) for word in words])
@@ -175,7 +189,13 @@ class SearchView(ListView):
         tagcache.depend(*(tagcache.list_of(model) for model in (Article, Artist, MediaProject)))
         if not self.query:
             return Article.objects.none()
-        return Article.objects.published().search(self.query).for_listing()
+        # Bodies are not shown; the plain text gives the snippets where the database cannot.
+        return (
+            Article.objects.published()
+            .search(self.query)
+            .select_related("lead_image")
+            .defer("body")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -193,11 +213,11 @@ class SearchView(ListView):
         if self.query and context["page_obj"].number == 1:
             # Only names that published stories reach, as in the sitemap: a search must not
             # reveal who a story still in draft is about.
-            published = Article.objects.published()
-            artists = Artist.objects.filter(mentioned_in__in=published).distinct()
+            artists = Artist.objects.filter(reached_by_published(Article.artists.through))
             projects = MediaProject.objects.filter(
-                Q(mentioned_in__in=published) | Q(articles__in=published)
-            ).distinct()
+                reached_by_published(Article.projects.through)
+                | reached_by_published(Article.related_projects.through)
+            )
             context["artists"] = _names_matching(artists, "name", self.query)[:SEARCH_MAX_NAMES]
             context["projects"] = _names_matching(projects, "title", self.query)[:SEARCH_MAX_NAMES]
         return context

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_migrate,
+    post_save,
+    pre_save,
+)
 
 
 class NewsroomConfig(AppConfig):
@@ -17,6 +24,22 @@ class NewsroomConfig(AppConfig):
         post_save.connect(purge_saved, dispatch_uid="newsroom.purge_saved")
         post_delete.connect(purge_saved, dispatch_uid="newsroom.purge_deleted")
         m2m_changed.connect(purge_related, dispatch_uid="newsroom.purge_related")
+        post_migrate.connect(refresh_statistics, dispatch_uid="newsroom.statistics")
+
+
+def refresh_statistics(sender, app_config=None, using="default", **kwargs):
+    """After `migrate` on SQLite, which keeps no statistics by itself: the planner's statistics
+    for the data as it now stands. The signal comes once for each app with models; they are
+    gathered after the last."""
+    from django.apps import apps
+    from django.db import connections
+
+    from .db import refresh_planner_statistics
+
+    if connections[using].vendor != "sqlite":
+        return
+    if app_config is [config for config in apps.get_app_configs() if config.models_module][-1]:
+        refresh_planner_statistics(using)
 
 
 def clean_text_fields(sender, instance, raw=False, **kwargs):

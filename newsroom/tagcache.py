@@ -87,6 +87,11 @@ _current: contextvars.ContextVar[Recording | None] = contextvars.ContextVar(
 )
 
 
+def current() -> Recording | None:
+    """The recording in progress, if any."""
+    return _current.get()
+
+
 @contextmanager
 def recording():
     """Record the tags of what is computed inside; nested recordings pass theirs outward."""

@@ -252,3 +252,12 @@ def project_json_ld(context, project) -> SafeString:
     else:
         data["creator"] = _people(context, credits, _CREATOR_ROLES)
     return json_ld_script(_compact(data))
+
+
+@register.simple_tag
+def teasers(articles, level=2, lead_first=False):
+    """`{% teasers articles level=3 as articles %}`: the stories, each with `teaser`, its teaser's
+    HTML, kept in the cache between pages (articles/teasers.py)."""
+    from articles.teasers import with_teasers
+
+    return with_teasers(articles, level=level, lead_first=lead_first)

@@ -25,6 +25,7 @@ from articles import rendering, search
 from articles.models import Article, Byline, TaggedArticle
 from images.models import Image
 from newsroom import tagcache
+from newsroom.db import refresh_planner_statistics
 from people.models import Artist, Contributor
 from projects.models import Credit, MediaProject
 
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             # Bulk writes send no signals: the lists pages show are purged once, here.
             models = (Article, Artist, MediaProject, Credit, Contributor, Tag, Image, Byline)
             tagcache.purge_on_commit([tagcache.list_of(model) for model in models])
+        refresh_planner_statistics()
         self.stdout.write(
             f"Loaded {options['articles']} articles, {options['artists']} artists, "
             f"{options['projects']} projects, {options['contributors']} contributors, "

@@ -1,0 +1,65 @@
+"""Article teasers: the headline, dek, bylines, date and photo that lists of stories show.
+
+The same story's teaser appears on the front page, its tags' and artists' pages, search and
+"Related stories", so each is rendered once and kept in the shared cache until what it shows
+changes (the story, its bylines and their contributors, its photo: `tagcache.tags_of`). A list
+then costs one query for its stories and one look-up of their teasers; only the stories whose
+teaser is not kept have their bylines loaded, all in one query, and are rendered.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from newsroom import tagcache
+
+TEMPLATE = "articles/includes/article_teaser.html"
+CACHE_SECONDS = 60 * 60 * 24 * 7
+
+
+def _key(pk: int, level: int, lead: bool) -> str:
+    return f"articles:teaser:{pk}:{level}:{int(lead)}"
+
+
+def with_teasers(articles: Iterable, *, level: int = 2, lead_first: bool = False) -> list:
+    """`articles` as a list, each with `teaser`: its teaser's HTML at heading `level`, the first
+    one in the front page's large-photo shape when `lead_first`.
+
+    Give a queryset not yet evaluated (`Article.objects.for_teasers()`) where there is one: it is
+    loaded here, after the time from which a purge of one of its stories keeps a teaser
+    rendered from the story as it was from being stored."""
+    from .models import Byline
+
+    started = time.time_ns()
+    outer = tagcache.current()
+    if outer is not None:  # the page being recorded may have loaded them before now
+        started = min(started, outer.started)
+    articles = list(articles)
+    shapes = {
+        article.pk: (level, lead_first and index == 0) for index, article in enumerate(articles)
+    }
+    keys = {pk: _key(pk, *shape) for pk, shape in shapes.items()}
+    found = tagcache.fetch_many(keys.values())
+    missing = [article for article in articles if keys[article.pk] not in found]
+    if missing:
+        if not all("bylines" in getattr(a, "_prefetched_objects_cache", {}) for a in missing):
+            bylines = Byline.objects.select_related("contributor").order_by("position")
+            prefetch_related_objects(missing, Prefetch("bylines", queryset=bylines))
+        fresh = {}
+        for article in missing:
+            shape_level, lead = shapes[article.pk]
+            html = render_to_string(
+                TEMPLATE, {"article": article, "level": shape_level, "lead": lead}
+            )
+            found[keys[article.pk]] = html
+            rec = tagcache.Recording(started, tagcache.tags_of(article))
+            fresh[keys[article.pk]] = (html, rec)
+        tagcache.store_many(fresh, CACHE_SECONDS)
+    for article in articles:
+        article.teaser = mark_safe(found[keys[article.pk]])
+    return articles
