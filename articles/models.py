@@ -197,6 +197,7 @@ class ArticleQuerySet(BySlugQuerySet):
 
 
 NEXT_PUBLICATION_KEY = "articles:next-publication"
+CACHE_SECONDS = 60 * 60 * 24 * 7
 
 
 def next_publication():
@@ -396,6 +397,49 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         if self.created_by_id == user.pk:
             return True
         return self.pk is not None and self.bylines.filter(contributor__user=user).exists()
+
+    # What the article page shows beside the body: (name, queryset) pairs.
+    PAGE_RELATIONS_KEY = "articles:page-relations:{pk}"
+
+    def load_page_relations(self) -> None:
+        """Load the tags, corrections, artists and related projects the article page shows, as
+        `prefetch_related` would, from the shared cache when they are kept there. They are kept
+        until one of them, or a link from this article to one, changes."""
+        from projects.models import MediaProject
+
+        relations = {
+            "tags": None,
+            "corrections": None,
+            "artists": None,
+            # The box lists titles and kinds alone.
+            "related_projects": MediaProject.objects.only("title", "slug", "kind"),
+        }
+        key = self.PAGE_RELATIONS_KEY.format(pk=self.pk)
+        kept = tagcache.fetch(key)
+        if kept is None:
+            rec = tagcache.Recording(tags={tagcache.about(self)})
+            models.prefetch_related_objects(
+                [self],
+                *(
+                    name if queryset is None else models.Prefetch(name, queryset=queryset)
+                    for name, queryset in relations.items()
+                ),
+            )
+            kept = {name: list(getattr(self, name).all()) for name in relations}
+            for items in kept.values():
+                for item in items:
+                    rec.tags |= tagcache.tags_of(item, depth=0)
+            tagcache.store(key, kept, rec, CACHE_SECONDS)
+            return
+        cache = getattr(self, "_prefetched_objects_cache", None)
+        if cache is None:
+            cache = self._prefetched_objects_cache = {}
+        for name, items in kept.items():
+            # What prefetch_related leaves behind: a queryset holding its results.
+            queryset = getattr(self, name).all()
+            queryset._result_cache = items
+            queryset._prefetch_done = True
+            cache[name] = queryset
 
     @property
     def state(self) -> str:

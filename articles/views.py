@@ -1,4 +1,4 @@
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
@@ -93,16 +93,8 @@ class ArticleDetailView(DetailView):
         queryset = Article.objects.all()
         if not self.can_preview():
             queryset = queryset.published()
-        return queryset.for_listing().prefetch_related(
-            "tags",
-            "corrections",
-            # The artists for the page's metadata; their cards come from the cache.
-            "artists",
-            # The box lists titles and kinds alone.
-            Prefetch(
-                "related_projects", queryset=MediaProject.objects.only("title", "slug", "kind")
-            ),
-        )
+        # Its tags, corrections, artists and related projects: `Article.load_page_relations`.
+        return queryset.for_listing()
 
     def can_preview(self):
         return self.request.user.has_perm("articles.change_article")
@@ -112,6 +104,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         # Its bylines, tags and corrections.
         tagcache.depend(tagcache.about(article))
+        article.load_page_relations()
         context["body_html"] = cached_body_html(article.body)
         context["is_preview"] = not article.is_published
         context["mentioned_artists"] = in_order_of_mention(article.body, article.artists.all())

@@ -112,9 +112,9 @@ def test_article_page_queries_do_not_grow_with_artist_tags(
 def test_cached_body_is_not_parsed_again(client, django_assert_num_queries):
     article = make_article(body=_body_with_artists(3))
     page(client, article)
-    # Article, bylines, tags, corrections, artists, related projects (no related article to
-    # load): the body, the cards and the related ids come from the cache.
-    with django_assert_num_queries(6):
+    # The article and its bylines (no related article to load): the body, the cards, the
+    # related ids and the tags, corrections, artists and related projects come from the cache.
+    with django_assert_num_queries(2):
         page(client, article)
 
 
@@ -136,3 +136,40 @@ def test_artist_change_refreshes_cached_cards(client):
     artist.name = "New Name"
     artist.save()
     assert "New Name" in page(client, article).content.decode()
+
+
+def test_kept_page_relations_follow_every_edit(client):
+    """Tags, corrections, artists and related projects are kept between views (the page cache
+    is off here); each edit shows at the next view."""
+    from articles.models import Correction
+    from newsroom.testing import make_project
+
+    article = make_article(tags=["Short films"])
+    other = make_article(tags=["Short films"])
+    page(client, other)
+    assert "Short films" in page(client, article).content.decode()
+
+    Correction.objects.create(article=article, text="The film runs 12 minutes.")
+    assert "The film runs 12 minutes." in page(client, article).content.decode()
+
+    article.tags.add("Music videos")
+    assert "Music videos" in page(client, article).content.decode()
+    tag = article.tags.get(name="Short films")
+    tag.name = "Short film"
+    tag.save()
+    assert ">Short film<" in page(client, article).content.decode()
+    assert ">Short film<" in page(client, other).content.decode()
+
+    project = make_project(title="Where the Wild Things Are")
+    article.related_projects.add(project)
+    assert "Where the Wild Things Are" in page(client, article).content.decode()
+    project.title = "Where the Wild Things Are (2009)"
+    project.save()
+    assert "Where the Wild Things Are (2009)" in page(client, article).content.decode()
+
+    artist = make_artist(name="Spike Jonze")
+    article.body = f'[artist id="{artist.external_id}"]Spike Jonze[/artist] directs.'
+    article.save()
+    assert "Artists in this story" in page(client, article).content.decode()
+    article.tags.remove(tag)
+    assert ">Short film<" not in page(client, article).content.decode()
