@@ -302,6 +302,10 @@ def run(args, folder: Path) -> int:
             f"| search on PostgreSQL, p50 at 1 connection, ms | {search_pg['p50']:.2f} | 20 | "
             f"{'met' if ok else 'MISSED'} |"
         )
+        lines.append(
+            f'| search on PostgreSQL for a word in every story ("film"), p50 ms | '
+            f"{search_pg['every_p50']:.2f} | | |"
+        )
     lines.append("")
     lines.append(
         f"Soak: cached article {soak['rps']:.0f} req/s (p99 {soak['p99']:.1f} ms), "
@@ -346,14 +350,19 @@ def postgres_search(args, folder: Path) -> dict[str, float]:
         env["CACHE_DIR"] = str(folder / "cache-pg")
         print(f"Building the site on PostgreSQL ({args.articles} bulk articles)…")
         build_site(env, args.articles)
+        results = {}
         with servers(env) as (server,):
-            path = "/search/?q=kanye+film"
-            for _ in range(3):
-                get(server.url + path)
-            runs = [wrk(server.url + path, 1, args.seconds) for _ in range(args.rounds)]
-        result = median_of(runs)
-        print(f"search on PostgreSQL: p50 {result['p50']:.2f} ms, {result['rps']:.0f} req/s")
-        return result
+            # The benchmark's search, and a word every bulk story holds: every match ranked.
+            for path in ("/search/?q=kanye+film", "/search/?q=film"):
+                for _ in range(3):
+                    get(server.url + path)
+                runs = [wrk(server.url + path, 1, args.seconds) for _ in range(args.rounds)]
+                results[path] = median_of(runs)
+                print(
+                    f"{path} on PostgreSQL: p50 {results[path]['p50']:.2f} ms, "
+                    f"{results[path]['rps']:.0f} req/s"
+                )
+        return results["/search/?q=kanye+film"] | {"every_p50": results["/search/?q=film"]["p50"]}
     finally:
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
