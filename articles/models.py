@@ -405,12 +405,14 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         """Load the tags, corrections, artists and related projects the article page shows, as
         `prefetch_related` would, from the shared cache when they are kept there. They are kept
         until one of them, or a link from this article to one, changes."""
+        from people.models import Artist
         from projects.models import MediaProject
 
         relations = {
             "tags": None,
             "corrections": None,
-            "artists": None,
+            # For the page's metadata and the order of the cards (which come from the cache).
+            "artists": Artist.objects.defer("bio"),
             # The box lists titles and kinds alone.
             "related_projects": MediaProject.objects.only("title", "slug", "kind"),
         }

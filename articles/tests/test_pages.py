@@ -183,6 +183,9 @@ def test_article_page_queries_do_not_grow_with_tags_artists_projects_or_related(
     with django_assert_num_queries(16):
         html = article_page(client, article)
     assert html.count('class="artist-card"') == count
+    # Then, with everything kept: the article, its bylines and the related stories.
+    with django_assert_num_queries(3):
+        assert article_page(client, article) == html
 
 
 def test_seed_story_page_has_cards_tags_projects_and_links(client, seeded):
