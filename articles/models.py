@@ -103,15 +103,16 @@ class ArticleQuerySet(BySlugQuerySet):
             tagcache.store(key, ids, rec, 60 * 60, propagate=False)
         return ids
 
-    def search(self, query):
+    def search(self, query, *, ranked=True):
         """Articles matching every word of `query` in the headline, dek or body, or in the name
         of an artist or project they mention or are about, best match first: PostgreSQL's
         ranked full-text search where the site runs on it (articles/search.py), plain LIKE
-        look-ups on any other database, headline matches first."""
+        look-ups on any other database, headline matches first. With `ranked` False, newest
+        first: ranking reads every match, and a word most stories hold matches thousands."""
         from . import search
 
         if search.full_text():
-            return search.matching(self, query)
+            return search.matching(self, query, ranked=ranked)
         mentions = Article.artists.through.objects
         projects = Article.projects.through.objects
         related = Article.related_projects.through.objects
@@ -132,8 +133,8 @@ class ArticleQuerySet(BySlugQuerySet):
                 )
             )
         words = query.split()[:SEARCH_MAX_WORDS]
-        if not words:
-            return queryset
+        if not words or not ranked:
+            return queryset.order_by("-published_at", "-pk")
         in_headline = models.Q(*[models.Q(headline__icontains=word) for word in words])
         in_dek = models.Q(*[models.Q(dek__icontains=word) for word in words])
         return queryset.annotate(

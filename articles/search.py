@@ -73,20 +73,20 @@ def _tsquery() -> str:
     return f"websearch_to_tsquery('{CONFIG}', %s)"
 
 
-def matching(queryset, query: str):
-    """`queryset` narrowed to full-text matches of `query`, best match first (PostgreSQL)."""
+def matching(queryset, query: str, *, ranked: bool = True):
+    """`queryset` narrowed to full-text matches of `query`, best match first (PostgreSQL), or
+    newest first when not `ranked`."""
     table = queryset.model._meta.db_table
-    return (
-        queryset.filter(
-            RawSQL(f"{table}.search_vector @@ {_tsquery()}", [query], output_field=BooleanField())
-        )
-        .annotate(
-            search_rank=RawSQL(
-                f"ts_rank({table}.search_vector, {_tsquery()})", [query], output_field=FloatField()
-            )
-        )
-        .order_by("-search_rank", "-published_at", "-pk")
+    found = queryset.filter(
+        RawSQL(f"{table}.search_vector @@ {_tsquery()}", [query], output_field=BooleanField())
     )
+    if not ranked:
+        return found.order_by("-published_at", "-pk")
+    return found.annotate(
+        search_rank=RawSQL(
+            f"ts_rank({table}.search_vector, {_tsquery()})", [query], output_field=FloatField()
+        )
+    ).order_by("-search_rank", "-published_at", "-pk")
 
 
 def _marked(text: str) -> SafeString:

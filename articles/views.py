@@ -15,6 +15,10 @@ from .rendering import cached_body_html
 RELATED_ARTICLES = 4
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_NAMES = 5
+# Up to this many matching stories are ranked, best match first. A search matching more (a
+# word most stories hold) shows the newest this many: ranking reads every match, counting
+# them all too, and a reader does not page past this far.
+SEARCH_RANKED_UP_TO = 1000
 
 
 class HomeView(ListView):
@@ -180,20 +184,30 @@ class SearchView(ListView):
 
     def get_queryset(self):
         tagcache.depend(*(tagcache.list_of(model) for model in (Article, Artist, MediaProject)))
+        self.many = False
         if not self.query:
             return Article.objects.none()
+        published = Article.objects.published()
+        newest_first = published.search(self.query, ranked=False)
+        # Counted no further than the ranking's limit, without ranking or ordering anything.
+        self.found = newest_first.order_by()[: SEARCH_RANKED_UP_TO + 1].count()
+        self.many = self.found > SEARCH_RANKED_UP_TO
+        queryset = newest_first if self.many else published.search(self.query)
         # Bodies are not shown; the plain text gives the snippets where the database cannot.
-        return (
-            Article.objects.published()
-            .search(self.query)
-            .select_related("lead_image")
-            .defer("body")
-        )
+        return queryset.select_related("lead_image").defer("body")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.query:
+            # Counted already. Past the limit, the newest as many as ranking would have covered.
+            paginator.count = min(self.found, SEARCH_RANKED_UP_TO)
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             query=self.query,
+            many=self.many,
             was_shortened=self.was_shortened,
             max_length=SEARCH_MAX_LENGTH,
             artists=[],

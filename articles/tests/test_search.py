@@ -105,3 +105,36 @@ def test_full_text_search_uses_the_gin_index():
         finally:
             cursor.execute("SET enable_seqscan = on")
     assert "article_search_vector_idx" in plan
+
+
+def test_a_search_matching_more_than_can_be_ranked_shows_the_newest(client, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr("articles.views.SEARCH_RANKED_UP_TO", 3)
+    now = timezone.now()
+    make_article(headline="Falsetto everywhere", published_at=now - timedelta(days=9))
+    for n in range(4):
+        make_article(
+            headline=f"Story {n}",
+            body="A falsetto, once.",
+            published_at=now - timedelta(days=n + 1),
+        )
+    response = results(client, "falsetto")
+    # More than three match: the newest three, not ranked, and no count of them all.
+    assert headlines(response) == ["Story 0", "Story 1", "Story 2"]
+    assert "More than 3 stories for &ldquo;falsetto&rdquo;, the newest first." in (
+        response.content.decode()
+    )
+    assert response.context["page_obj"].paginator.num_pages == 1
+
+
+def test_a_search_matching_as_many_as_can_be_ranked_is_ranked(client, monkeypatch):
+    monkeypatch.setattr("articles.views.SEARCH_RANKED_UP_TO", 3)
+    make_article(headline="Falsetto everywhere")  # the oldest
+    make_article(headline="Story 1", body="A falsetto, once.")
+    make_article(headline="Story 2", body="A falsetto, once.")
+    response = results(client, "falsetto")
+    assert headlines(response)[0] == "Falsetto everywhere"
+    assert "3 stories for &ldquo;falsetto&rdquo;</p>" in response.content.decode()
