@@ -432,11 +432,18 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             for items in kept.values():
                 for item in items:
                     rec.tags |= tagcache.tags_of(item, depth=0)
+            # Corrections point back at this article: kept without it, put back on a hit.
+            for correction in kept["corrections"]:
+                correction._state.fields_cache.pop("article", None)
             tagcache.store(key, kept, rec, CACHE_SECONDS)
+            for correction in kept["corrections"]:
+                correction._state.fields_cache["article"] = self
             return
         cache = getattr(self, "_prefetched_objects_cache", None)
         if cache is None:
             cache = self._prefetched_objects_cache = {}
+        for correction in kept["corrections"]:
+            correction._state.fields_cache["article"] = self
         for name, items in kept.items():
             # What prefetch_related leaves behind: a queryset holding its results.
             queryset = getattr(self, name).all()

@@ -9,11 +9,13 @@ teaser is not kept have their bylines loaded, all in one query, and are rendered
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import time
 from collections.abc import Iterable
 
 from django.db.models import Prefetch, prefetch_related_objects
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
 from newsroom import tagcache
@@ -22,8 +24,16 @@ TEMPLATE = "articles/includes/article_teaser.html"
 CACHE_SECONDS = 60 * 60 * 24 * 7
 
 
+@functools.cache
+def _template_version() -> str:
+    """A digest of the teaser template, so that teasers kept by an earlier release of it are
+    not used by this one."""
+    source = get_template(TEMPLATE).template.source
+    return hashlib.blake2b(source.encode(), digest_size=6).hexdigest()
+
+
 def _key(pk: int, level: int, lead: bool) -> str:
-    return f"articles:teaser:{pk}:{level}:{int(lead)}"
+    return f"articles:teaser:{_template_version()}:{pk}:{level}:{int(lead)}"
 
 
 def with_teasers(articles: Iterable, *, level: int = 2, lead_first: bool = False) -> list:
@@ -37,7 +47,7 @@ def with_teasers(articles: Iterable, *, level: int = 2, lead_first: bool = False
 
     started = time.time_ns()
     outer = tagcache.current()
-    if outer is not None:  # the page being recorded may have loaded them before now
+    if outer is not None:  # the request being recorded may have loaded them before now
         started = min(started, outer.started)
     articles = list(articles)
     shapes = {
@@ -57,6 +67,10 @@ def with_teasers(articles: Iterable, *, level: int = 2, lead_first: bool = False
                 TEMPLATE, {"article": article, "level": shape_level, "lead": lead}
             )
             found[keys[article.pk]] = html
+            if article.lead_image_id and "<img" not in html:
+                # The photo could not be read this time (storage unavailable): shown without it
+                # now, not kept so.
+                continue
             rec = tagcache.Recording(started, tagcache.tags_of(article))
             fresh[keys[article.pk]] = (html, rec)
         tagcache.store_many(fresh, CACHE_SECONDS)

@@ -352,7 +352,7 @@ def postgres_search(args, folder: Path) -> dict[str, float]:
         build_site(env, args.articles)
         results = {}
         with servers(env) as (server,):
-            # The benchmark's search, and a word every bulk story holds: every match ranked.
+            # The benchmark's search, and a word every bulk story holds (past the ranking's limit).
             for path in ("/search/?q=kanye+film", "/search/?q=film"):
                 for _ in range(3):
                     get(server.url + path)

@@ -110,7 +110,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         key = page_key(request) if settings.PAGE_CACHE_SECONDS > 0 else None
         if key is None:
-            response = self.get_response(request)
+            # Recorded all the same: what the view keeps in the cache (teasers, cards) is then
+            # dated from the start of the request, before the view read what it shows.
+            with tagcache.recording():
+                response = self.get_response(request)
             if _signed_in(request) and "Cache-Control" not in response:
                 # What a signed-in editor is shown stays in their browser alone.
                 patch_cache_control(response, private=True, no_store=True)

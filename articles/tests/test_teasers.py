@@ -137,3 +137,55 @@ def test_teaser_text_is_escaped(client):
     page = client.get("/").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;dek&lt;/b&gt;" in page
+
+
+def save_while_the_page_renders(monkeypatch, article, headline):
+    """Another process saves `article` after the view has read the stories it lists and before
+    their teasers are kept."""
+    import articles.teasers as teasers
+
+    original, done = teasers.with_teasers, []
+
+    def racing(articles, **kwargs):
+        if not done:
+            done.append(True)
+            Article.objects.filter(pk=article.pk).update(headline=headline)
+            tagcache.purge([tagcache.tag(article)])
+        return original(articles, **kwargs)
+
+    monkeypatch.setattr(teasers, "with_teasers", racing)
+
+
+def test_a_story_saved_while_related_stories_render_is_not_kept_stale(client, monkeypatch):
+    writer = make_contributor(name="Writer")
+    main = make_article(tags=["Shared"])
+    other = make_article(headline="Old headline", tags=["Shared"], contributors=[writer])
+    save_while_the_page_renders(monkeypatch, other, "New headline")
+    assert "Old headline" in client.get(main.get_absolute_url()).content.decode()
+    monkeypatch.undo()
+    # The same level-3 teaser on the writer's page: the saved headline.
+    assert "New headline" in client.get(writer.get_absolute_url()).content.decode()
+
+
+def test_a_story_saved_while_search_renders_is_not_kept_stale(client, monkeypatch):
+    other = make_article(headline="Old falsetto headline")
+    save_while_the_page_renders(monkeypatch, other, "New falsetto headline")
+    client.get("/search/", {"q": "falsetto"})
+    monkeypatch.undo()
+    assert "New falsetto headline" in client.get("/search/", {"q": "falsetto"}).content.decode()
+
+
+def test_a_photo_that_cannot_be_read_once_is_not_kept_missing(client):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from images import renditions
+
+    image = make_image()
+    make_article(headline="With photo", lead_image=image)
+    original = default_storage.open(image.file.name).read()
+    default_storage.delete(image.file.name)  # the storage fails to give it, for a moment
+    assert 'class="teaser-image"' not in client.get("/").content.decode()
+    default_storage.save(image.file.name, ContentFile(original))
+    renditions.forget_known()
+    assert 'class="teaser-image"' in client.get("/").content.decode()

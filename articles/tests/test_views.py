@@ -173,3 +173,22 @@ def test_kept_page_relations_follow_every_edit(client):
     assert "Artists in this story" in page(client, article).content.decode()
     article.tags.remove(tag)
     assert ">Short film<" not in page(client, article).content.decode()
+
+
+def test_kept_page_relations_do_not_carry_the_article(client):
+    """Corrections point back at their article; what is kept for the page leaves it out, so a
+    long body is not copied into the entry, and a hit still finds the article through them."""
+    import pickle
+
+    from django.core.cache import cache
+
+    from articles.models import Correction
+
+    article = make_article(body="A long paragraph. " * 10_000)
+    Correction.objects.create(article=article, text="A fix.")
+    first = page(client, article).content
+    entry = cache.get(Article.PAGE_RELATIONS_KEY.format(pk=article.pk))
+    assert entry is not None and len(pickle.dumps(entry)) < 10_000
+    assert page(client, article).content == first
+    article.load_page_relations()
+    assert article.corrections.all()[0].article is article
