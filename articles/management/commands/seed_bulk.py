@@ -184,7 +184,7 @@ class Command(BaseCommand):
             elif roll < 0.95 or not images:
                 project = rng.choice(projects)
                 linked_projects.append(project)
-                tag = f'[project slug="{project.slug}"]*{project.title}*[/project]'
+                tag = f'[project slug="{project.slug}"]{project.title}[/project]'
             else:
                 tag = f'\n\n[image id="{rng.choice(images).pk}" /]\n\n'
             slots[rng.randrange(paragraphs)].append(tag)
