@@ -48,6 +48,7 @@ def site_env(folder: Path, database_url: str, *, page_cache: bool) -> dict[str, 
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url,
         CACHE_URL="",
+        CONN_MAX_AGE="60",  # as .env.example and the default have it
         CACHE_DIR=str(folder / ("cache" if page_cache else "cache-off")),
         STATIC_ROOT=str(folder / "static"),
         MEDIA_ROOT=str(folder / "media"),
