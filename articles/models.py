@@ -399,17 +399,18 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             return True
         return self.pk is not None and self.bylines.filter(contributor__user=user).exists()
 
-    # What the article page shows beside the body: (name, queryset) pairs.
-    PAGE_RELATIONS_KEY = "articles:page-relations:{pk}"
+    # The number changes with what an entry holds, so an entry of an earlier shape is not read.
+    PAGE_RELATIONS_KEY = "articles:page-relations:2:{pk}"
 
     def load_page_relations(self) -> None:
-        """Load the tags, corrections, artists and related projects the article page shows, as
-        `prefetch_related` would, from the shared cache when they are kept there. They are kept
-        until one of them, or a link from this article to one, changes."""
+        """Load the bylines, tags, corrections, artists and related projects the article page
+        shows, as `prefetch_related` would, from the shared cache when they are kept there. They
+        are kept until one of them, or a link from this article to one, changes."""
         from people.models import Artist
         from projects.models import MediaProject
 
         relations = {
+            "bylines": Byline.objects.select_related("contributor").order_by("position"),
             "tags": None,
             "corrections": None,
             # For the page's metadata and the order of the cards (which come from the cache).
@@ -417,6 +418,8 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             # The box lists titles and kinds alone.
             "related_projects": MediaProject.objects.only("title", "slug", "kind"),
         }
+        # Bylines and corrections point back at this article: kept without it, put back after.
+        pointing_back = ("bylines", "corrections")
         key = self.PAGE_RELATIONS_KEY.format(pk=self.pk)
         kept = tagcache.fetch(key)
         if kept is None:
@@ -429,21 +432,20 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
                 ),
             )
             kept = {name: list(getattr(self, name).all()) for name in relations}
+            for name in pointing_back:
+                for item in kept[name]:
+                    item._state.fields_cache.pop("article", None)
             for items in kept.values():
                 for item in items:
-                    rec.tags |= tagcache.tags_of(item, depth=0)
-            # Corrections point back at this article: kept without it, put back on a hit.
-            for correction in kept["corrections"]:
-                correction._state.fields_cache.pop("article", None)
+                    # The record and what it was loaded with (a byline's contributor).
+                    rec.tags |= tagcache.tags_of(item, depth=1)
             tagcache.store(key, kept, rec, CACHE_SECONDS)
-            for correction in kept["corrections"]:
-                correction._state.fields_cache["article"] = self
-            return
+        for name in pointing_back:
+            for item in kept[name]:
+                item._state.fields_cache["article"] = self
         cache = getattr(self, "_prefetched_objects_cache", None)
         if cache is None:
             cache = self._prefetched_objects_cache = {}
-        for correction in kept["corrections"]:
-            correction._state.fields_cache["article"] = self
         for name, items in kept.items():
             # What prefetch_related leaves behind: a queryset holding its results.
             queryset = getattr(self, name).all()

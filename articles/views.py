@@ -97,8 +97,9 @@ class ArticleDetailView(DetailView):
         queryset = Article.objects.all()
         if not self.can_preview():
             queryset = queryset.published()
-        # Its tags, corrections, artists and related projects: `Article.load_page_relations`.
-        return queryset.for_listing()
+        # Its bylines, tags, corrections, artists and related projects come with
+        # `Article.load_page_relations`.
+        return queryset.select_related("lead_image")
 
     def can_preview(self):
         return self.request.user.has_perm("articles.change_article")
