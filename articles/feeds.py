@@ -4,10 +4,10 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from newsroom import tagcache
+from newsroom.links import reverse
 from newsroom.text import clean_lines
 from people.models import Artist
 

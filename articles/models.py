@@ -6,7 +6,6 @@ from django.core import signing
 from django.db import models
 from django.db.models import OuterRef
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.managers import TaggableManager
@@ -14,6 +13,7 @@ from taggit.models import TaggedItemBase
 
 from newsroom import tagcache
 from newsroom.db import AtomicSaveMixin
+from newsroom.links import reverse
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 from newsroom.validators import validate_sensible_time
 

@@ -3,9 +3,9 @@ articles reach. Records only drafts link to stay out, so a sitemap never hints a
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
-from django.urls import reverse
 
 from newsroom import tagcache
+from newsroom.links import reverse
 from people.models import Artist, Contributor
 from projects.models import MediaProject
 

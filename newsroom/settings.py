@@ -81,6 +81,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
             ],
+            # `{% url %}` with addresses kept per process (newsroom/links.py).
+            "builtins": ["newsroom.templatetags.kept_urls"],
         },
     },
 ]

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from images.validators import validate_image_upload
 from newsroom.db import AtomicSaveMixin
+from newsroom.links import reverse
 from newsroom.natural_keys import BySlugManager, BySlugQuerySet, SlugNaturalKey
 
 

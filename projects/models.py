@@ -1,8 +1,8 @@
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 
 from newsroom.db import AtomicSaveMixin
+from newsroom.links import reverse
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 
 
