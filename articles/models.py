@@ -1,3 +1,5 @@
+import functools
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -201,6 +203,14 @@ NEXT_PUBLICATION_KEY = "articles:next-publication"
 CACHE_SECONDS = 60 * 60 * 24 * 7
 
 
+@functools.cache
+def _shape(*models_) -> str:
+    """A digest of the models' columns, in the keys of kept records: records pickled by a
+    release with other columns are not read by this one."""
+    columns = ",".join(f.attname for model in models_ for f in model._meta.concrete_fields)
+    return hashlib.blake2b(columns.encode(), digest_size=6).hexdigest()
+
+
 def next_publication():
     """When the next scheduled article goes live (None if none is scheduled), looked up once
     per change to any article."""
@@ -401,11 +411,57 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
 
     # The number changes with what an entry holds, so an entry of an earlier shape is not read.
     PAGE_RELATIONS_KEY = "articles:page-relations:2:{pk}"
+    LIVE_KEY = "articles:live:1:{shape}:{slug}"
+    # What readers' pages never show, and is written again without a save (rederive_articles):
+    # left out of the kept article.
+    NOT_KEPT = ("body_text",)
+
+    @classmethod
+    def live(cls, slug: str) -> "Article | None":
+        """The published article with this slug, with its lead image, from the shared cache
+        while it is kept there: until it, or its lead image, is saved or deleted. None when no
+        published article has it. Fields that a page never shows are not loaded."""
+        lead_image = cls._meta.get_field("lead_image").related_model
+        key = cls.LIVE_KEY.format(shape=_shape(cls, lead_image), slug=slug)
+        article = tagcache.fetch(key)
+        if article is None:
+            with tagcache.recording() as rec:
+                found = cls.objects.published().filter(slug=slug).select_related("lead_image")
+                article = found.defer(*cls.NOT_KEPT).first()
+            if article is None:
+                return None
+            # Its tags, not when the next story goes live: this one is live already.
+            rec.deadlines.clear()
+            tagcache.store(key, article, rec, CACHE_SECONDS)
+        return article
 
     def load_page_relations(self) -> None:
         """Load the bylines, tags, corrections, artists and related projects the article page
         shows, as `prefetch_related` would, from the shared cache when they are kept there. They
         are kept until one of them, or a link from this article to one, changes."""
+        # Bylines and corrections point back at this article: kept without it, put back after.
+        pointing_back = ("bylines", "corrections")
+        key = self.PAGE_RELATIONS_KEY.format(pk=self.pk)
+        kept = tagcache.fetch(key)
+        if kept is None:
+            kept = self._page_relations_from_database(key, pointing_back)
+        for name in pointing_back:
+            for item in kept[name]:
+                item._state.fields_cache["article"] = self
+        cache = getattr(self, "_prefetched_objects_cache", None)
+        if cache is None:
+            cache = self._prefetched_objects_cache = {}
+        for name, items in kept.items():
+            # What prefetch_related leaves behind: a queryset holding its results. Its filter,
+            # for whoever narrows it further, is the records' own keys, and is only built then.
+            queryset = self._meta.get_field(name).related_model._default_manager.all()
+            queryset._defer_next_filter = True
+            queryset = queryset.filter(pk__in=[item.pk for item in items])
+            queryset._result_cache = items
+            queryset._prefetch_done = True
+            cache[name] = queryset
+
+    def _page_relations_from_database(self, key, pointing_back) -> dict[str, list]:
         from people.models import Artist
         from projects.models import MediaProject
 
@@ -418,40 +474,24 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             # The box lists titles and kinds alone.
             "related_projects": MediaProject.objects.only("title", "slug", "kind"),
         }
-        # Bylines and corrections point back at this article: kept without it, put back after.
-        pointing_back = ("bylines", "corrections")
-        key = self.PAGE_RELATIONS_KEY.format(pk=self.pk)
-        kept = tagcache.fetch(key)
-        if kept is None:
-            rec = tagcache.Recording(tags={tagcache.about(self)})
-            models.prefetch_related_objects(
-                [self],
-                *(
-                    name if queryset is None else models.Prefetch(name, queryset=queryset)
-                    for name, queryset in relations.items()
-                ),
-            )
-            kept = {name: list(getattr(self, name).all()) for name in relations}
-            for name in pointing_back:
-                for item in kept[name]:
-                    item._state.fields_cache.pop("article", None)
-            for items in kept.values():
-                for item in items:
-                    # The record and what it was loaded with (a byline's contributor).
-                    rec.tags |= tagcache.tags_of(item, depth=1)
-            tagcache.store(key, kept, rec, CACHE_SECONDS)
+        rec = tagcache.Recording(tags={tagcache.about(self)})
+        models.prefetch_related_objects(
+            [self],
+            *(
+                name if queryset is None else models.Prefetch(name, queryset=queryset)
+                for name, queryset in relations.items()
+            ),
+        )
+        kept = {name: list(getattr(self, name).all()) for name in relations}
         for name in pointing_back:
             for item in kept[name]:
-                item._state.fields_cache["article"] = self
-        cache = getattr(self, "_prefetched_objects_cache", None)
-        if cache is None:
-            cache = self._prefetched_objects_cache = {}
-        for name, items in kept.items():
-            # What prefetch_related leaves behind: a queryset holding its results.
-            queryset = getattr(self, name).all()
-            queryset._result_cache = items
-            queryset._prefetch_done = True
-            cache[name] = queryset
+                item._state.fields_cache.pop("article", None)
+        for items in kept.values():
+            for item in items:
+                # The record and what it was loaded with (a byline's contributor).
+                rec.tags |= tagcache.tags_of(item, depth=1)
+        tagcache.store(key, kept, rec, CACHE_SECONDS)
+        return kept
 
     @property
     def state(self) -> str:

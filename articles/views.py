@@ -104,6 +104,14 @@ class ArticleDetailView(DetailView):
     def can_preview(self):
         return self.request.user.has_perm("articles.change_article")
 
+    def get_object(self, queryset=None):
+        if self.can_preview():  # drafts too, as they stand in the database
+            return super().get_object(queryset)
+        article = Article.live(self.kwargs["slug"])
+        if article is None:
+            raise Http404("No published article has this address.")
+        return article
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object

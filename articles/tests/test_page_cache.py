@@ -249,8 +249,8 @@ def test_made_up_query_parameters_bypass_the_cache_and_tracking_ones_are_ignored
     view(client, url)
     assert served_from_cache(client, url + "?utm_source=newsletter&fbclid=abc")
     for n in range(3):
-        response, queries = view(client, f"{url}?x={n}")
-        assert response.status_code == 200 and "X-Page-Cache" not in response and queries > 0
+        response, _ = view(client, f"{url}?x={n}")
+        assert response.status_code == 200 and "X-Page-Cache" not in response
 
 
 def test_a_page_rendered_while_what_it_shows_was_purged_is_not_kept(client):
