@@ -9,7 +9,7 @@ from people.models import Artist
 from projects.models import MediaProject
 
 from . import rendering, search
-from .models import SEARCH_MAX_WORDS, Article
+from .models import CACHE_SECONDS, SEARCH_MAX_WORDS, Article, next_publication
 from .rendering import cached_body_html
 
 RELATED_ARTICLES = 4
@@ -21,7 +21,31 @@ SEARCH_MAX_NAMES = 5
 SEARCH_RANKED_UP_TO = 1000
 
 
-class HomeView(ListView):
+class KeptCountMixin:
+    """A list's number of stories (for its pages) counted once and kept in the shared cache
+    until a story is saved, one of the list's links changes or a scheduled story goes live,
+    rather than counted on every view. `count_key()` names the list."""
+
+    def count_key(self) -> str:
+        raise NotImplementedError
+
+    def count_tags(self) -> set[str]:
+        return {tagcache.list_of(Article)}
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        key = f"articles:count:{self.count_key()}"
+        count = tagcache.fetch(key)
+        if count is None:
+            rec = tagcache.Recording(tags=self.count_tags())
+            rec.deadlines.append(next_publication)
+            count = queryset.count()
+            tagcache.store(key, count, rec, CACHE_SECONDS)
+        paginator.count = count
+        return paginator
+
+
+class HomeView(KeptCountMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
@@ -30,13 +54,16 @@ class HomeView(ListView):
         tagcache.depend(tagcache.list_of(Article))
         return Article.objects.published().for_teasers()
 
+    def count_key(self):
+        return "home"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["lead_first"] = context["page_obj"].number == 1
         return context
 
 
-class SubjectArticlesView(ListView):
+class SubjectArticlesView(KeptCountMixin, ListView):
     """A page about one thing (an artist, a contributor, a tag, a project) above the published
     articles about it, paginated. Subclasses say how to find the thing and its articles."""
 
@@ -58,6 +85,12 @@ class SubjectArticlesView(ListView):
 
     def get_queryset(self):
         return self.get_articles(Article.objects.published()).for_teasers()
+
+    def count_key(self):
+        return tagcache.tag(self.subject)
+
+    def count_tags(self):
+        return {*super().count_tags(), tagcache.about(self.subject)}
 
     def get_context_data(self, **kwargs):
         kwargs[self.subject_context_name] = self.subject

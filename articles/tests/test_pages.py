@@ -89,14 +89,44 @@ def test_pagination_marks_the_current_page_and_links_neighbours(client):
     assert nav.count('aria-current="page"') == 1
 
 
+def test_kept_counts_follow_saves_links_and_the_clock(client):
+    """The number of stories a list counts for its pages is kept between views (the page cache
+    is off here); a new story, a new link to the list's subject, unpublishing and a scheduled
+    story's time coming each change the pages at the next view."""
+    import time
+
+    for day in range(20):
+        make_article(tags=["Tour"], published_at=days_ago(day + 1))
+    assert client.get("/?page=2").status_code == 404
+    assert client.get("/tags/tour/?page=3").status_code == 404
+
+    newest = make_article()
+    assert client.get("/?page=2").status_code == 200
+    newest.tags.add("Tour")
+    assert html_of(client.get("/tags/tour/?page=3")).count('class="article-teaser"') == 1
+    newest.status = Article.Status.DRAFT
+    newest.save()
+    assert client.get("/?page=2").status_code == 404
+    assert client.get("/tags/tour/?page=3").status_code == 404
+
+    make_article(published_at=timezone.now() + timezone.timedelta(seconds=2))
+    assert client.get("/?page=2").status_code == 404
+    time.sleep(2.2)
+    assert client.get("/?page=2").status_code == 200
+
+
 @pytest.mark.parametrize("count", [1, 15])
 def test_home_queries_do_not_grow_with_articles(client, count, django_assert_num_queries):
     writer = make_contributor()
     for _ in range(count):
         make_article(contributors=[writer, make_contributor()], tags=["News"])
-    # Count, articles, bylines with their contributors.
-    with django_assert_num_queries(3):
+    # Count, articles, bylines with their contributors; when the next scheduled story goes
+    # live (looked up once per change to any story).
+    with django_assert_num_queries(4):
         html = html_of(client.get("/"))
+    # Then the count is kept, and the teasers: the articles alone.
+    with django_assert_num_queries(1):
+        assert html_of(client.get("/")) == html
     assert html.count('class="article-teaser"') == count
 
 
@@ -240,9 +270,12 @@ def test_tag_page_is_paginated(client):
 def test_tag_page_queries_do_not_grow_with_articles(client, count, django_assert_num_queries):
     for _ in range(count):
         make_article(tags=["Live"], contributors=[make_contributor()])
-    # Tag, count, articles, bylines.
-    with django_assert_num_queries(4):
-        html_of(client.get("/tags/live/"))
+    # Tag, count, articles, bylines; when the next scheduled story goes live.
+    with django_assert_num_queries(5):
+        html = html_of(client.get("/tags/live/"))
+    # Then: the tag and the articles.
+    with django_assert_num_queries(2):
+        assert html_of(client.get("/tags/live/")) == html
 
 
 # Search
