@@ -23,8 +23,9 @@ SEARCH_RANKED_UP_TO = 1000
 
 class KeptCountMixin:
     """A list's number of stories (for its pages) counted once and kept in the shared cache
-    until a story is saved, one of the list's links changes or a scheduled story goes live,
-    rather than counted on every view. `count_key()` names the list."""
+    until what the list depends on changes (`count_tags()`: any story for the front page, the
+    stories about its subject for a subject's page) or a scheduled story goes live, rather than
+    counted on every view. `count_key()` names the list."""
 
     def count_key(self) -> str:
         raise NotImplementedError
@@ -90,7 +91,8 @@ class SubjectArticlesView(KeptCountMixin, ListView):
         return tagcache.tag(self.subject)
 
     def count_tags(self):
-        return {*super().count_tags(), tagcache.about(self.subject)}
+        # Saving a story purges the lists of what it is about: no need to follow every story.
+        return {tagcache.about(self.subject)}
 
     def get_context_data(self, **kwargs):
         kwargs[self.subject_context_name] = self.subject
