@@ -1,5 +1,3 @@
-import functools
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -201,14 +199,6 @@ class ArticleQuerySet(BySlugQuerySet):
 
 NEXT_PUBLICATION_KEY = "articles:next-publication"
 CACHE_SECONDS = 60 * 60 * 24 * 7
-
-
-@functools.cache
-def _shape(*models_) -> str:
-    """A digest of the models' columns, in the keys of kept records: records pickled by a
-    release with other columns are not read by this one."""
-    columns = ",".join(f.attname for model in models_ for f in model._meta.concrete_fields)
-    return hashlib.blake2b(columns.encode(), digest_size=6).hexdigest()
 
 
 def next_publication():
@@ -422,7 +412,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         while it is kept there: until it, or its lead image, is saved or deleted. None when no
         published article has it. Fields that a page never shows are not loaded."""
         lead_image = cls._meta.get_field("lead_image").related_model
-        key = cls.LIVE_KEY.format(shape=_shape(cls, lead_image), slug=slug)
+        key = cls.LIVE_KEY.format(shape=tagcache.shape(cls, lead_image), slug=slug)
         article = tagcache.fetch(key)
         if article is None:
             with tagcache.recording() as rec:

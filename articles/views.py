@@ -73,12 +73,27 @@ class SubjectArticlesView(KeptCountMixin, ListView):
     subject_context_name = "subject"
 
     def get(self, request, *args, **kwargs):
-        self.subject = get_object_or_404(self.get_subject_queryset(), slug=kwargs["slug"])
+        self.subject = self.kept_subject(kwargs["slug"])
         # Its stories, credits and relations: whatever links to it.
         tagcache.depend(tagcache.about(self.subject))
         return super().get(request, *args, **kwargs)
 
+    def kept_subject(self, slug):
+        """The subject with what `get_subject_queryset` loads with it, from the shared cache
+        while it is kept there: until it, anything loaded with it, anything pointing at it (a
+        new credit) or the stories about it change."""
+        queryset = self.get_subject_queryset()
+        key = f"articles:subject:{type(self).__name__}:{tagcache.shape(queryset.model)}:{slug}"
+        subject = tagcache.fetch(key)
+        if subject is None:
+            with tagcache.recording() as rec:
+                subject = get_object_or_404(queryset, slug=slug)
+            rec.tags |= {*tagcache.tags_of(subject), tagcache.about(subject)}
+            tagcache.store(key, subject, rec, CACHE_SECONDS)
+        return subject
+
     def get_subject_queryset(self):
+        """The subject's records, with everything the page shows of it loaded alongside."""
         raise NotImplementedError
 
     def get_articles(self, published):

@@ -19,6 +19,8 @@ cached body depends on what the body shows.
 from __future__ import annotations
 
 import contextvars
+import functools
+import hashlib
 import logging
 import threading
 import time
@@ -56,6 +58,14 @@ def pointed_at_key(label: str, pk) -> str:
     """The tag of the records that point at one record by foreign key (an artist's credits):
     narrower than `about`, which a story about the record purges too."""
     return f"fk:{label}:{pk}"
+
+
+@functools.cache
+def shape(*models) -> str:
+    """A digest of the models' columns, for the keys of entries holding their records: records
+    pickled by a release with other columns are not read by another."""
+    columns = ",".join(f.attname for model in models for f in model._meta.concrete_fields)
+    return hashlib.blake2b(columns.encode(), digest_size=6).hexdigest()
 
 
 def list_of(model) -> str:

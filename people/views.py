@@ -1,5 +1,5 @@
 from django.core.files.storage import default_storage
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -12,7 +12,7 @@ from articles.views import SubjectArticlesView
 from images import renditions
 from images.placeholders import monogram_png
 from newsroom import tagcache
-from projects.models import KIND_PLURALS, MediaProject
+from projects.models import KIND_PLURALS, Credit, MediaProject
 
 from .models import Artist, Contributor
 
@@ -82,22 +82,24 @@ class ArtistDetailView(SubjectArticlesView):
     subject_context_name = "artist"
 
     def get_subject_queryset(self):
-        return Artist.objects.prefetch_related("disciplines")
-
-    def get_articles(self, published):
-        return published.mentioning(self.subject)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         # Undated projects are the announced and upcoming ones, so they lead.
-        credits = self.subject.credits.select_related("project").order_by(
+        credits = Credit.objects.select_related("project").order_by(
             F("project__release_year").desc(nulls_first=True),
             F("project__release_date").desc(nulls_last=True),
             "project__title",
             "order",
             "pk",
         )
-        context["project_groups"] = projects_by_kind(credits)
+        return Artist.objects.prefetch_related(
+            "disciplines", Prefetch("credits", queryset=credits, to_attr="page_credits")
+        )
+
+    def get_articles(self, published):
+        return published.mentioning(self.subject)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["project_groups"] = projects_by_kind(self.subject.page_credits)
         return context
 
 

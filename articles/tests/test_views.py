@@ -292,3 +292,66 @@ def test_staff_preview_reads_the_article_as_it_stands(client):
     editor.user_permissions.add(Permission.objects.get(codename="change_article"))
     client.force_login(editor)
     assert "Typed since, not saved by the admin" in page(client, article).content.decode()
+
+
+def test_kept_subjects_follow_every_edit(client, django_assert_num_queries):
+    """Artist, project, contributor and tag pages keep their subject, with what they show of
+    it, between views (the page cache is off here); each edit shows at the next view."""
+    from taggit.models import Tag
+
+    from newsroom.testing import make_project
+    from people.models import Discipline
+    from projects.models import Credit, ProjectRelation
+
+    def get(url):
+        response = client.get(url)
+        return response.status_code, response.content.decode()
+
+    artist = make_artist(name="Spike Jonze", summary="Director.")
+    project = make_project(title="Where the Wild Things Are")
+    make_article(body=f'[artist id="{artist.external_id}"]Spike Jonze[/artist] directs.')
+    artist_url, project_url = artist.get_absolute_url(), project.get_absolute_url()
+    get(artist_url)
+    with django_assert_num_queries(1):  # its stories alone
+        get(artist_url)
+
+    artist.summary = "Director and producer."
+    artist.save()
+    assert "Director and producer." in get(artist_url)[1]
+    artist.disciplines.add(Discipline.objects.create(name="Film director", slug="film-director"))
+    assert "Film director" in get(artist_url)[1]
+    Credit.objects.create(project=project, artist=artist, role=Credit.Role.DIRECTOR)
+    assert "Where the Wild Things Are" in get(artist_url)[1]
+    get(project_url)
+    project.title = "Where the Wild Things Are (2009)"
+    project.save()
+    assert "Where the Wild Things Are (2009)" in get(artist_url)[1]
+
+    assert "Spike Jonze" in get(project_url)[1]
+    artist.name = "Spike Jonze, director"
+    artist.save()
+    assert "Spike Jonze, director" in get(project_url)[1]
+    soundtrack = make_project(title="Soundtrack album")
+    ProjectRelation.objects.create(source=soundtrack, relation="soundtrack_of", target=project)
+    assert "Soundtrack album" in get(project_url)[1]
+
+    writer = make_contributor(name="Jayson Rodriguez")
+    make_article(contributors=[writer])
+    writer_url = writer.get_absolute_url()
+    assert "Jayson Rodriguez" in get(writer_url)[1]
+    writer.name = "J. Rodriguez"
+    writer.save()
+    assert "J. Rodriguez" in get(writer_url)[1]
+
+    tagged = make_article(tags=["Short films"])
+    assert get("/tags/short-films/")[0] == 200
+    tag = Tag.objects.get(name="Short films")
+    tag.name = "Short film"
+    tag.save()
+    assert "Short film<" in get("/tags/short-films/")[1]
+    tagged.status = Article.Status.DRAFT
+    tagged.save()
+    assert get("/tags/short-films/")[0] == 404
+    tagged.status = Article.Status.PUBLISHED
+    tagged.save()
+    assert get("/tags/short-films/")[0] == 200
