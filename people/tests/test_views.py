@@ -125,8 +125,9 @@ def test_artist_page_queries_do_not_grow_with_projects_or_articles(
     # next scheduled story goes live.
     with django_assert_num_queries(7):
         html = html_of(client.get("/artists/jane-doe/"))
-    # Then the count and the teasers are kept.
-    with django_assert_num_queries(4):
+    # Then the artist with their disciplines and credits, the count and the teasers are kept:
+    # the articles alone.
+    with django_assert_num_queries(1):
         assert html_of(client.get("/artists/jane-doe/")) == html
 
 
@@ -170,6 +171,6 @@ def test_contributor_page_queries_do_not_grow_with_articles(
     # Contributor, count, articles, bylines; when the next scheduled story goes live.
     with django_assert_num_queries(5):
         html = html_of(client.get("/contributors/ann/"))
-    # Then: the contributor and the articles.
-    with django_assert_num_queries(2):
+    # Then the contributor, the count and the teasers are kept: the articles alone.
+    with django_assert_num_queries(1):
         assert html_of(client.get("/contributors/ann/")) == html
