@@ -14,7 +14,7 @@ import hashlib
 import time
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
@@ -36,25 +36,42 @@ def _key(pk: int, level: int, lead: bool) -> str:
     return f"articles:teaser:{_template_version()}:{pk}:{level}:{int(lead)}"
 
 
+class Kept:
+    """A story in a list whose teaser was kept: its id and teaser are all a list shows."""
+
+    __slots__ = ("pk", "teaser")
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+
 def with_teasers(articles: Iterable, *, level: int = 2, lead_first: bool = False) -> list:
     """`articles` as a list, each with `teaser`: its teaser's HTML at heading `level`, the first
     one in the front page's large-photo shape when `lead_first`.
 
-    Give a queryset not yet evaluated (`Article.objects.for_teasers()`) where there is one: it is
-    loaded here, after the time from which a purge of one of its stories keeps a teaser
-    rendered from the story as it was from being stored."""
-    from .models import Byline
+    Give a queryset not yet evaluated (`Article.objects.for_teasers()`) where there is one: only
+    the stories' ids are read at first, and only the stories whose teaser is not kept are
+    loaded, after the time from which a purge of one of them keeps a teaser rendered from the
+    story as it was from being stored. Those whose teaser was kept then come back as `Kept`,
+    with their id and teaser alone."""
+    from .models import Article, Byline
 
     started = time.time_ns()
     outer = tagcache.current()
     if outer is not None:  # the request being recorded may have loaded them before now
         started = min(started, outer.started)
-    articles = list(articles)
-    shapes = {
-        article.pk: (level, lead_first and index == 0) for index, article in enumerate(articles)
-    }
+    if isinstance(articles, QuerySet) and articles._result_cache is None:
+        pks = list(articles.values_list("pk", flat=True))
+    else:
+        articles = list(articles)
+        pks = [article.pk for article in articles]
+    shapes = {pk: (level, lead_first and index == 0) for index, pk in enumerate(pks)}
     keys = {pk: _key(pk, *shape) for pk, shape in shapes.items()}
     found = tagcache.fetch_many(keys.values())
+    if not isinstance(articles, list):
+        loaded = Article.objects.for_teasers().in_bulk([pk for pk in pks if keys[pk] not in found])
+        # One deleted since its id was read is left out.
+        articles = [loaded.get(pk, Kept(pk)) for pk in pks if keys[pk] in found or pk in loaded]
     missing = [article for article in articles if keys[article.pk] not in found]
     if missing:
         if not all("bylines" in getattr(a, "_prefetched_objects_cache", {}) for a in missing):

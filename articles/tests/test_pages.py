@@ -120,11 +120,11 @@ def test_home_queries_do_not_grow_with_articles(client, count, django_assert_num
     writer = make_contributor()
     for _ in range(count):
         make_article(contributors=[writer, make_contributor()], tags=["News"])
-    # Count, articles, bylines with their contributors; when the next scheduled story goes
-    # live (looked up once per change to any story).
-    with django_assert_num_queries(4):
+    # Count, the stories' ids, the stories whose teaser is not kept, their bylines with their
+    # contributors; when the next scheduled story goes live (once per change to any story).
+    with django_assert_num_queries(5):
         html = html_of(client.get("/"))
-    # Then the count is kept, and the teasers: the articles alone.
+    # Then the count is kept, and the teasers: the stories' ids alone.
     with django_assert_num_queries(1):
         assert html_of(client.get("/")) == html
     assert html.count('class="article-teaser"') == count
@@ -270,10 +270,10 @@ def test_tag_page_is_paginated(client):
 def test_tag_page_queries_do_not_grow_with_articles(client, count, django_assert_num_queries):
     for _ in range(count):
         make_article(tags=["Live"], contributors=[make_contributor()])
-    # Tag, count, articles, bylines; when the next scheduled story goes live.
-    with django_assert_num_queries(5):
+    # Tag, count, ids, the stories, bylines; when the next scheduled story goes live.
+    with django_assert_num_queries(6):
         html = html_of(client.get("/tags/live/"))
-    # Then the tag, the count and the teasers are kept: the articles alone.
+    # Then the tag, the count and the teasers are kept: the stories' ids alone.
     with django_assert_num_queries(1):
         assert html_of(client.get("/tags/live/")) == html
 

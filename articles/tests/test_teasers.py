@@ -2,10 +2,13 @@
 every list showing it, with the page cache off, and only the edited story's teaser is rendered
 again."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Byline
 from articles.teasers import with_teasers
@@ -102,7 +105,7 @@ def test_a_list_of_kept_teasers_costs_one_query_however_long(
     for _ in range(count):
         make_article(contributors=[make_contributor()], lead_image=make_image())
     client.get("/")
-    # The page of stories (the count is kept too); no bylines, no images.
+    # The page's ids (the count is kept too); no story, no bylines, no images.
     with django_assert_num_queries(1):
         client.get("/")
 
@@ -189,3 +192,44 @@ def test_a_photo_that_cannot_be_read_once_is_not_kept_missing(client):
     default_storage.save(image.file.name, ContentFile(original))
     renditions.forget_known()
     assert 'class="teaser-image"' in client.get("/").content.decode()
+
+
+def test_a_list_loads_only_the_stories_whose_teaser_is_not_kept(django_assert_num_queries):
+    from articles.teasers import Kept
+
+    newest, middle, oldest = (
+        make_article(headline=name, published_at=when)
+        for name, when in (
+            ("Newest", timezone.now() - timedelta(hours=1)),
+            ("Middle", timezone.now() - timedelta(hours=2)),
+            ("Oldest", timezone.now() - timedelta(hours=3)),
+        )
+    )
+    with_teasers(Article.objects.published().for_teasers())
+    middle.headline = "Middle, changed"
+    middle.save()
+    # The ids; the story whose teaser went; its bylines.
+    with django_assert_num_queries(3):
+        listed = with_teasers(Article.objects.published().for_teasers())
+    assert [item.pk for item in listed] == [newest.pk, middle.pk, oldest.pk]
+    assert [type(item) for item in listed] == [Kept, Article, Kept]
+    assert "Middle, changed" in listed[1].teaser and "Newest" in listed[0].teaser
+    with django_assert_num_queries(1):
+        listed = with_teasers(Article.objects.published().for_teasers())
+    assert all(isinstance(item, Kept) for item in listed)
+    assert "Middle, changed" in listed[1].teaser
+
+
+def test_a_story_deleted_between_reading_ids_and_loading_it_is_left_out(monkeypatch):
+    first, second = make_article(headline="Stays"), make_article(headline="Goes")
+    queryset = Article.objects.published().for_teasers()
+    real_fetch_many = tagcache.fetch_many
+
+    def fetch_then_delete(keys, **kwargs):
+        found = real_fetch_many(keys, **kwargs)
+        Article.objects.filter(pk=second.pk).delete()
+        return found
+
+    monkeypatch.setattr(tagcache, "fetch_many", fetch_then_delete)
+    listed = with_teasers(queryset)
+    assert [item.pk for item in listed] == [first.pk]

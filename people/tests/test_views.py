@@ -121,12 +121,12 @@ def test_artist_page_queries_do_not_grow_with_projects_or_articles(
         artist.disciplines.add(Discipline.objects.create(name=f"Skill {n}", slug=f"skill-{n}"))
         credit(artist, kind=list(MediaProject.Kind)[n % len(MediaProject.Kind)])
         make_article(body=mention(artist), contributors=[make_contributor()])
-    # Artist, disciplines, count, articles, bylines, credits with their projects; when the
-    # next scheduled story goes live.
-    with django_assert_num_queries(7):
+    # Artist, disciplines, credits with their projects, count, ids, the stories, bylines; when
+    # the next scheduled story goes live.
+    with django_assert_num_queries(8):
         html = html_of(client.get("/artists/jane-doe/"))
     # Then the artist with their disciplines and credits, the count and the teasers are kept:
-    # the articles alone.
+    # the stories' ids alone.
     with django_assert_num_queries(1):
         assert html_of(client.get("/artists/jane-doe/")) == html
 
@@ -168,9 +168,9 @@ def test_contributor_page_queries_do_not_grow_with_articles(
     writer = make_contributor(slug="ann")
     for _ in range(count):
         make_article(contributors=[writer, make_contributor()])
-    # Contributor, count, articles, bylines; when the next scheduled story goes live.
-    with django_assert_num_queries(5):
+    # Contributor, count, ids, the stories, bylines; when the next scheduled story goes live.
+    with django_assert_num_queries(6):
         html = html_of(client.get("/contributors/ann/"))
-    # Then the contributor, the count and the teasers are kept: the articles alone.
+    # Then the contributor, the count and the teasers are kept: the stories' ids alone.
     with django_assert_num_queries(1):
         assert html_of(client.get("/contributors/ann/")) == html

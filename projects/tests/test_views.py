@@ -116,11 +116,11 @@ def test_project_page_queries_do_not_grow_with_credits_relations_or_coverage(
         article = make_article(contributors=[make_contributor()])
         article.related_projects.add(album)
     # Project, credits with artists, outgoing and incoming relations with their projects,
-    # count, articles, bylines; when the next scheduled story goes live.
-    with django_assert_num_queries(8):
+    # count, ids, the stories, bylines; when the next scheduled story goes live.
+    with django_assert_num_queries(9):
         html = html_of(client.get("/projects/the-album/"))
     assert html.count('class="article-teaser"') == min(count, 10)
     # Then the project with its credits and relations, the count and the teasers are kept:
-    # the articles alone.
+    # the stories' ids alone.
     with django_assert_num_queries(1):
         assert html_of(client.get("/projects/the-album/")) == html
