@@ -6,6 +6,7 @@ from django.core import signing
 from django.db import models
 from django.db.models import OuterRef
 from django.db.models.functions import Coalesce
+from django.urls import reverse as django_reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.managers import TaggableManager
@@ -381,7 +382,8 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         return signing.dumps({"a": self.pk, "k": self.preview_key}, salt=self.SHARE_SALT)
 
     def get_share_url(self) -> str:
-        return reverse("articles:share", kwargs={"token": self.share_token()})
+        # Not kept by `newsroom.links`: each link is new, and a secret.
+        return django_reverse("articles:share", kwargs={"token": self.share_token()})
 
     def share_expires_at(self, signed_at=None):
         return (signed_at or timezone.now()) + timedelta(seconds=settings.SHARE_PREVIEW_SECONDS)
@@ -400,8 +402,8 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         return self.pk is not None and self.bylines.filter(contributor__user=user).exists()
 
     # The number changes with what an entry holds, so an entry of an earlier shape is not read.
-    PAGE_RELATIONS_KEY = "articles:page-relations:2:{pk}"
-    LIVE_KEY = "articles:live:1:{shape}:{slug}"
+    PAGE_RELATIONS_KEY = "articles:page-relations:2:{schema}:{pk}"
+    LIVE_KEY = "articles:live:1:{schema}:{slug}"
     # What readers' pages never show, and is written again without a save (rederive_articles):
     # left out of the kept article.
     NOT_KEPT = ("body_text",)
@@ -411,8 +413,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         """The published article with this slug, with its lead image, from the shared cache
         while it is kept there: until it, or its lead image, is saved or deleted. None when no
         published article has it. Fields that a page never shows are not loaded."""
-        lead_image = cls._meta.get_field("lead_image").related_model
-        key = cls.LIVE_KEY.format(shape=tagcache.shape(cls, lead_image), slug=slug)
+        key = cls.LIVE_KEY.format(schema=tagcache.schema(), slug=slug)
         article = tagcache.fetch(key)
         if article is None:
             with tagcache.recording() as rec:
@@ -431,7 +432,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         are kept until one of them, or a link from this article to one, changes."""
         # Bylines and corrections point back at this article: kept without it, put back after.
         pointing_back = ("bylines", "corrections")
-        key = self.PAGE_RELATIONS_KEY.format(pk=self.pk)
+        key = self.PAGE_RELATIONS_KEY.format(schema=tagcache.schema(), pk=self.pk)
         kept = tagcache.fetch(key)
         if kept is None:
             kept = self._page_relations_from_database(key, pointing_back)

@@ -3,7 +3,7 @@
 import hashlib
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
@@ -53,6 +53,13 @@ def article_saved(sender, instance, raw, **kwargs):
         # loaddata sets many-to-many values from the fixture after this signal; deriving again
         # once the load commits makes the body win over any stale list a fixture carries.
         transaction.on_commit(lambda: services.sync_mentions(instance))
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="articles.purge_deleted_lists")
+def article_deleted(sender, instance, **kwargs):
+    # Its links to artists and projects go with it in Django's own join tables, which send no
+    # signal: the lists of stories about each are found now, while the links still exist.
+    tagcache.purge_on_commit(list(Article.objects.filter(pk=instance.pk).cache_tags()))
 
 
 def _identity(sender, instance):

@@ -54,7 +54,7 @@ def with_teasers(articles: Iterable, *, level: int = 2, lead_first: bool = False
     loaded, after the time from which a purge of one of them keeps a teaser rendered from the
     story as it was from being stored. Those whose teaser was kept then come back as `Kept`,
     with their id and teaser alone."""
-    from .models import Article, Byline
+    from .models import Byline
 
     started = time.time_ns()
     outer = tagcache.current()
@@ -69,8 +69,11 @@ def with_teasers(articles: Iterable, *, level: int = 2, lead_first: bool = False
     keys = {pk: _key(pk, *shape) for pk, shape in shapes.items()}
     found = tagcache.fetch_many(keys.values())
     if not isinstance(articles, list):
-        loaded = Article.objects.for_teasers().in_bulk([pk for pk in pks if keys[pk] not in found])
-        # One deleted since its id was read is left out.
+        # From the list's own query, without its page limits: one no longer on the list (since
+        # unpublished or deleted) since its id was read is left out.
+        unsliced = articles.all()
+        unsliced.query.clear_limits()
+        loaded = unsliced.in_bulk([pk for pk in pks if keys[pk] not in found])
         articles = [loaded.get(pk, Kept(pk)) for pk in pks if keys[pk] in found or pk in loaded]
     missing = [article for article in articles if keys[article.pk] not in found]
     if missing:

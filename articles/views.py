@@ -83,7 +83,7 @@ class SubjectArticlesView(KeptCountMixin, ListView):
         while it is kept there: until it, anything loaded with it, anything pointing at it (a
         new credit) or the stories about it change."""
         queryset = self.get_subject_queryset()
-        key = f"articles:subject:{type(self).__name__}:{tagcache.shape(queryset.model)}:{slug}"
+        key = f"articles:subject:{type(self).__name__}:{tagcache.schema()}:{slug}"
         subject = tagcache.fetch(key)
         if subject is None:
             with tagcache.recording() as rec:

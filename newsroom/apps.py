@@ -21,6 +21,7 @@ class NewsroomConfig(AppConfig):
 
         pre_save.connect(clean_text_fields, dispatch_uid="newsroom.clean_text_fields")
         post_init.connect(tagcache.note_loaded, dispatch_uid="newsroom.note_loaded")
+        pre_save.connect(remember_links, dispatch_uid="newsroom.remember_links")
         post_save.connect(purge_saved, dispatch_uid="newsroom.purge_saved")
         post_delete.connect(purge_saved, dispatch_uid="newsroom.purge_deleted")
         m2m_changed.connect(purge_related, dispatch_uid="newsroom.purge_related")
@@ -65,20 +66,35 @@ def _tracked(model) -> bool:
     return model._meta.app_label in settings.CACHE_TAGGED_APPS
 
 
+def _links(model) -> list:
+    return [f for f in model._meta.concrete_fields if f.is_relation and f.many_to_one]
+
+
+def remember_links(sender, instance, raw=False, **kwargs):
+    """Before a tracked record already in the database is saved: what it pointed at, so that a
+    record moved to another (a byline given to another contributor) purges the lists of both."""
+    links = _links(sender) if _tracked(sender) else []
+    if raw or instance.pk is None or not links:
+        return
+    instance._links_before = (
+        sender._base_manager.filter(pk=instance.pk).values(*(f.attname for f in links)).first()
+    )
+
+
 def purge_saved(sender, instance, **kwargs):
     """A record saved or deleted: what shows it, lists of its kind, and lists of what relates to
-    each record it points at (a credit changes its project's and its artist's pages)."""
+    each record it points at, and pointed at before the save (a credit changes its project's
+    and its artist's pages)."""
     if not _tracked(sender):
         return
     from . import tagcache
 
     tags = [tagcache.tag(instance), tagcache.list_of(sender)]
-    for field in sender._meta.concrete_fields:
-        if field.is_relation and field.many_to_one:
-            value = getattr(instance, field.attname)
-            if value is not None:
-                label = field.related_model._meta.concrete_model._meta.label_lower
-                tags += [tagcache.about_key(label, value), tagcache.pointed_at_key(label, value)]
+    before = instance.__dict__.pop("_links_before", None) or {}
+    for field in _links(sender):
+        label = field.related_model._meta.concrete_model._meta.label_lower
+        for value in {getattr(instance, field.attname), before.get(field.attname)} - {None}:
+            tags += [tagcache.about_key(label, value), tagcache.pointed_at_key(label, value)]
     tagcache.purge_on_commit(tags)
 
 

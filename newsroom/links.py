@@ -12,6 +12,7 @@ whose text could change) goes to Django's `reverse` every time.
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf
@@ -42,7 +43,8 @@ def reverse(viewname, urlconf=None, args=None, kwargs=None, current_app=None) ->
         and all(_keepable(value) for _, value in kwargs)
     ):
         return django_reverse(viewname, urlconf, args, dict(kwargs), current_app)
-    urlconf = urlconf or get_urlconf()
+    # The URLconf a request set, or the setting (read now, so an override is followed).
+    urlconf = urlconf or get_urlconf() or settings.ROOT_URLCONF
     return _kept(viewname, args, kwargs, current_app, urlconf, get_script_prefix())
 
 

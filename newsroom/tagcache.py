@@ -61,11 +61,18 @@ def pointed_at_key(label: str, pk) -> str:
 
 
 @functools.cache
-def shape(*models) -> str:
-    """A digest of the models' columns, for the keys of entries holding their records: records
-    pickled by a release with other columns are not read by another."""
-    columns = ",".join(f.attname for model in models for f in model._meta.concrete_fields)
-    return hashlib.blake2b(columns.encode(), digest_size=6).hexdigest()
+def schema() -> str:
+    """A digest of every tracked model's name and columns, for the keys of entries that hold
+    records (with what was loaded alongside): records pickled by a release with other models or
+    columns are never read by another."""
+    from django.apps import apps
+
+    shapes = sorted(
+        f"{model._meta.label_lower}:{','.join(f.attname for f in model._meta.concrete_fields)}"
+        for model in apps.get_models()
+        if model._meta.app_label in _tracked()
+    )
+    return hashlib.blake2b(";".join(shapes).encode(), digest_size=6).hexdigest()
 
 
 def list_of(model) -> str:

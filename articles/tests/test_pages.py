@@ -529,3 +529,32 @@ def test_every_page_carries_a_content_security_policy(client, admin_client):
     assert "script-src 'self'" in policy and "object-src 'none'" in policy
     assert "'unsafe-inline'" not in policy
     assert admin_client.get("/admin/")["Content-Security-Policy"] == policy
+
+
+def test_kept_counts_follow_a_deleted_story_and_a_moved_byline(client):
+    """A story's links to artists and projects go with it in join tables that send no signal,
+    and a byline can be given to another contributor: the lists of both sides are purged."""
+    from articles.models import Byline
+
+    artist = make_artist(slug="jane-doe")
+    project = make_project(slug="the-album")
+    first, second = make_contributor(slug="first"), make_contributor(slug="second")
+    stories = [
+        make_article(body=f'[artist id="{artist.external_id}"]Jane[/artist]', contributors=[first])
+        for _ in range(11)
+    ]
+    for story in stories:
+        story.related_projects.add(project)
+    for url in ("/artists/jane-doe/", "/projects/the-album/", "/contributors/first/"):
+        assert client.get(f"{url}?page=2").status_code == 200, url
+    assert client.get("/contributors/second/").status_code == 200
+
+    byline = Byline.objects.get(article=stories[0], contributor=first)
+    byline.contributor = second
+    byline.save()
+    assert client.get("/contributors/first/?page=2").status_code == 404
+    assert html_of(client.get("/contributors/second/")).count('class="article-teaser"') == 1
+
+    stories[1].delete()
+    for url in ("/artists/jane-doe/", "/projects/the-album/"):
+        assert client.get(f"{url}?page=2").status_code == 404, url

@@ -220,14 +220,16 @@ def test_a_list_loads_only_the_stories_whose_teaser_is_not_kept(django_assert_nu
     assert "Middle, changed" in listed[1].teaser
 
 
-def test_a_story_deleted_between_reading_ids_and_loading_it_is_left_out(monkeypatch):
+@pytest.mark.parametrize("change", ["delete", "unpublish"])
+def test_a_story_gone_between_reading_ids_and_loading_it_is_left_out(monkeypatch, change):
     first, second = make_article(headline="Stays"), make_article(headline="Goes")
-    queryset = Article.objects.published().for_teasers()
+    queryset = Article.objects.published().for_teasers()[:20]
     real_fetch_many = tagcache.fetch_many
 
     def fetch_then_delete(keys, **kwargs):
         found = real_fetch_many(keys, **kwargs)
-        Article.objects.filter(pk=second.pk).delete()
+        gone = Article.objects.filter(pk=second.pk)
+        gone.delete() if change == "delete" else gone.update(status=Article.Status.DRAFT)
         return found
 
     monkeypatch.setattr(tagcache, "fetch_many", fetch_then_delete)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom import tagcache
 from newsroom.testing import make_article, make_artist, make_contributor
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +199,7 @@ def test_kept_page_relations_do_not_carry_the_article(client):
     article = make_article(body="A long paragraph. " * 10_000)
     Correction.objects.create(article=article, text="A fix.")
     first = page(client, article).content
-    entry = cache.get(Article.PAGE_RELATIONS_KEY.format(pk=article.pk))
+    entry = cache.get(Article.PAGE_RELATIONS_KEY.format(schema=tagcache.schema(), pk=article.pk))
     assert entry is not None and len(pickle.dumps(entry)) < 10_000
     assert page(client, article).content == first
     article.load_page_relations()

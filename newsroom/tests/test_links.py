@@ -106,3 +106,18 @@ def test_url_tag_uses_the_requests_namespace_for_the_admin():
     request.current_app = "admin"
     template = engines["django"].from_string("{% url 'admin:index' %}")
     assert template.render({}, request) == django_reverse("admin:index", current_app="admin")
+
+
+@pytest.mark.urls(__name__)
+def test_a_urlconf_set_without_the_settings_signal_is_followed():
+    assert links.reverse("artist", kwargs={"slug": "kanye-west"}) == "/elsewhere/kanye-west/"
+
+
+@pytest.mark.django_db
+def test_share_links_are_not_kept():
+    from newsroom.testing import make_article
+
+    links._kept.cache_clear()
+    article = make_article(status="draft")
+    assert article.get_share_url().startswith("/preview/")
+    assert links._kept.cache_info().currsize == 0
