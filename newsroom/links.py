@@ -18,7 +18,9 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
 
-KEPT_ADDRESSES = 20_000
+# About 470 bytes each: at most about 2 MiB a worker, whatever crawls the site. The addresses
+# readers' pages share (navigation, feeds, busy tags and artists) stay; the rest come and go.
+KEPT_ADDRESSES = 4_000
 
 
 def _keepable(value) -> bool:
