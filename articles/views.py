@@ -82,12 +82,11 @@ class SubjectArticlesView(KeptCountMixin, ListView):
         """The subject with what `get_subject_queryset` loads with it, from the shared cache
         while it is kept there: until it, anything loaded with it, anything pointing at it (a
         new credit) or the stories about it change."""
-        queryset = self.get_subject_queryset()
         key = f"articles:subject:{type(self).__name__}:{tagcache.schema()}:{slug}"
         subject = tagcache.fetch(key)
         if subject is None:
             with tagcache.recording() as rec:
-                subject = get_object_or_404(queryset, slug=slug)
+                subject = get_object_or_404(self.get_subject_queryset(), slug=slug)
             rec.tags |= {*tagcache.tags_of(subject), tagcache.about(subject)}
             tagcache.store(key, subject, rec, CACHE_SECONDS)
         return subject

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from newsroom import tagcache
 from newsroom.tests.servers import ARTICLE, gunicorn, manage, prepare_site, production_env
 
 OLD = "Chicago rapper and producer whose fourth album"
@@ -100,3 +101,17 @@ def test_the_benchmark_floor_is_not_routed_unless_the_benchmark_asks(client):
 
     assert live.BENCH_FLOOR is False
     assert client.get("/bench/floor/").status_code == 404
+
+
+def test_kept_records_are_keyed_on_every_tracked_models_columns(settings):
+    """Entries holding records (a kept article, a page's relations, a subject) are keyed on a
+    digest of every tracked model's columns: another set of models or columns reads none."""
+    tagcache.schema.cache_clear()
+    every = tagcache.schema()
+    assert tagcache.schema() == every
+    settings.CACHE_TAGGED_APPS = [app for app in settings.CACHE_TAGGED_APPS if app != "images"]
+    tagcache.schema.cache_clear()
+    try:
+        assert tagcache.schema() != every
+    finally:
+        tagcache.schema.cache_clear()
