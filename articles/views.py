@@ -1,4 +1,3 @@
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
@@ -213,20 +212,6 @@ class SharedPreviewView(ArticleDetailView):
         return response
 
 
-def reached_by_published(links):
-    """Whether a published story links to the record through `links` (an article's
-    many-to-many table), checked record by record: for the few records whose name matches a
-    search, not by gathering every record every story links to."""
-    target = next(f.name for f in links._meta.fields if f.is_relation and f.name != "article")
-    published = Article.objects.published().filter(pk=OuterRef("article_id"))
-    return Exists(links.objects.filter(Exists(published), **{target: OuterRef("pk")}))
-
-
-def _names_matching(queryset, field, query):
-    words = query.split()[:SEARCH_MAX_WORDS]
-    return queryset.filter(*[Q(**{f"{field}__icontains": word}) for word in words])
-
-
 class SearchView(ListView):
     template_name = "articles/article_search.html"
     context_object_name = "articles"
@@ -276,15 +261,8 @@ class SearchView(ListView):
             article.search_snippet = found.get(article.pk)
         # Names only on the first page: later pages are for paging through stories.
         if self.query and context["page_obj"].number == 1:
-            # Only names that published stories reach, as in the sitemap: a search must not
-            # reveal who a story still in draft is about.
-            artists = Artist.objects.filter(reached_by_published(Article.artists.through))
-            projects = MediaProject.objects.filter(
-                reached_by_published(Article.projects.through)
-                | reached_by_published(Article.related_projects.through)
-            )
-            context["artists"] = _names_matching(artists, "name", self.query)[:SEARCH_MAX_NAMES]
-            context["projects"] = _names_matching(projects, "title", self.query)[:SEARCH_MAX_NAMES]
+            words = self.query.split()[:SEARCH_MAX_WORDS]
+            context["artists"], context["projects"] = search.names_matching(words, SEARCH_MAX_NAMES)
         return context
 
 

@@ -3,6 +3,7 @@ PostgreSQL's full-text index where the suite runs on PostgreSQL, LIKE look-ups e
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from articles import search
 from articles.models import Article
@@ -61,6 +62,79 @@ def test_snippets_mark_the_words_and_escape_the_text(client):
     assert "<mark>falsetto</mark>" in snippet
     assert "<script>" not in html
     assert "&amp;" in snippet
+
+
+def names(response):
+    return (
+        [artist.name for artist in response.context["artists"]],
+        [project.title for project in response.context["projects"]],
+    )
+
+
+def test_names_hold_every_word_in_any_case_and_only_published_stories_reach_them(client):
+    mentioned = make_artist(name="Spike Jonze")
+    make_artist(name="Spike Lee")  # linked to no story
+    draft_only = make_artist(name="Spike Secret")
+    later_only = make_artist(name="Spike Tomorrow")
+    make_article(body=f'[artist id="{mentioned.external_id}" /]')
+    make_article(body=f'[artist id="{draft_only.external_id}" /]', status=Article.Status.DRAFT)
+    make_article(
+        body=f'[artist id="{later_only.external_id}" /]',
+        published_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    related = make_project(title="Heartbreak Sessions", release_year=2008)
+    mentioned_project = make_project(title="Heartbreak Live", release_year=2009)
+    make_article().related_projects.add(related)
+    make_article().projects.add(mentioned_project)
+    make_article(status=Article.Status.DRAFT).related_projects.add(
+        make_project(title="Heartbreak Demos")
+    )
+    assert names(results(client, "sPIKE")) == (["Spike Jonze"], [])
+    assert names(results(client, "jonze spike")) == (["Spike Jonze"], [])
+    assert names(results(client, "spike lee")) == ([], [])
+    # Newest release first, as projects are listed everywhere.
+    assert names(results(client, "HEARTBREAK")) == ([], ["Heartbreak Live", "Heartbreak Sessions"])
+
+
+def test_wildcards_in_a_search_are_plain_characters(client):
+    for name in ("AC_DC", "ACxDC", "100% Pure", "100 Pure", "Back\\slash"):
+        make_article(body=f'[artist id="{make_artist(name=name).external_id}" /]')
+    assert names(results(client, "ac_dc"))[0] == ["AC_DC"]
+    assert names(results(client, "100%"))[0] == ["100% Pure"]
+    assert names(results(client, "k\\s"))[0] == ["Back\\slash"]
+
+
+def test_at_most_five_names_of_each_kind_in_name_order(client):
+    artists = [make_artist(name=f"Echo {letter}") for letter in "GFEDCBA"]
+    make_article(body=" ".join(f'[artist id="{a.external_id}" /]' for a in artists))
+    assert names(results(client, "echo"))[0] == [f"Echo {letter}" for letter in "ABCDE"]
+
+
+def test_name_look_ups_use_the_trigram_indexes_and_the_search_index_takes_saves_directly():
+    needs_postgres()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('artist_name_search_idx', 'project_title_search_idx')"
+        )
+        found = dict(cursor.fetchall())
+        assert set(found) == {"artist_name_search_idx", "project_title_search_idx"}
+        assert all("gin_trgm_ops" in definition for definition in found.values())
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'article_search_vector_idx'"
+        )
+        assert "fastupdate=off" in cursor.fetchone()[0]
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(
+                "EXPLAIN SELECT id FROM people_artist WHERE UPPER(name::text) LIKE UPPER(%s) "
+                "ESCAPE '\\'",
+                ["%kanye%"],
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "artist_name_search_idx" in plan
 
 
 def test_search_queries_do_not_grow_with_results(client):
