@@ -18,7 +18,7 @@ from people.models import Artist, Contributor
 from projects.models import MediaProject
 
 from .embeds import embed_problem, parse_embed
-from .rendering import TagHandler, register
+from .rendering import TagHandler, known_records, register
 from .shortcodes import Shortcode
 
 # ASCII digits only, as the shortcode contract says: "\d" would also accept other scripts' digits.
@@ -52,17 +52,28 @@ def _validate_reference(node: Shortcode, *, numeric: str) -> str | None:
 def _batched(
     nodes: Sequence[Shortcode], queryset, *, numeric: str, numeric_field: str
 ) -> list[Any]:
+    """The record each tag refers to by `numeric` (as `numeric_field`) or by slug: the records
+    the caller knows already (`rendering.knowing`), then one query for the others, if any."""
+    known = list(known_records(nodes[0].name).values()) if nodes else []
+    by_id = {getattr(obj, numeric_field): obj for obj in known}
+    by_slug = {obj.slug: obj for obj in known}
     ids, slugs = set(), set()
     for node in nodes:
         attr, value = _reference(node, numeric=numeric)
-        (ids if attr == numeric else slugs).add(int(value) if attr == numeric else value)
-    objects = list(queryset.filter(Q(**{f"{numeric_field}__in": ids}) | Q(slug__in=slugs)))
-    by_id = {getattr(obj, numeric_field): obj for obj in objects}
-    by_slug = {obj.slug: obj for obj in objects}
+        if attr == numeric and int(value) not in by_id:
+            ids.add(int(value))
+        elif attr != numeric and value not in by_slug:
+            slugs.add(value)
+    if ids or slugs:
+        objects = list(queryset.filter(Q(**{f"{numeric_field}__in": ids}) | Q(slug__in=slugs)))
+        by_id.update((getattr(obj, numeric_field), obj) for obj in objects)
+        by_slug.update((obj.slug, obj) for obj in objects)
     found = []
     for node in nodes:
         attr, value = _reference(node, numeric=numeric)
         found.append(by_id.get(int(value)) if attr == numeric else by_slug.get(value))
+    # A known record was loaded before this look-up: it depends on it all the same.
+    tagcache.depend(*(tagcache.tag(obj) for obj in found if obj is not None))
     return found
 
 

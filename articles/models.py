@@ -402,7 +402,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         return self.pk is not None and self.bylines.filter(contributor__user=user).exists()
 
     # The number changes with what an entry holds, so an entry of an earlier shape is not read.
-    PAGE_RELATIONS_KEY = "articles:page-relations:2:{schema}:{pk}"
+    PAGE_RELATIONS_KEY = "articles:page-relations:3:{schema}:{pk}"
     LIVE_KEY = "articles:live:1:{schema}:{slug}"
     # What readers' pages never show, and is written again without a save (rederive_articles):
     # left out of the kept article.
@@ -460,8 +460,9 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             "bylines": Byline.objects.select_related("contributor").order_by("position"),
             "tags": None,
             "corrections": None,
-            # For the page's metadata and the order of the cards (which come from the cache).
-            "artists": Artist.objects.defer("bio"),
+            # With all their cards show: the body's links and the profile cards are built from
+            # these when they are not kept (`rendering.knowing`), the metadata always.
+            "artists": Artist.objects.with_card_data().prefetch_related("disciplines"),
             # The box lists titles and kinds alone.
             "related_projects": MediaProject.objects.only("title", "slug", "kind"),
         }
@@ -479,8 +480,9 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
                 item._state.fields_cache.pop("article", None)
         for items in kept.values():
             for item in items:
-                # The record and what it was loaded with (a byline's contributor).
-                rec.tags |= tagcache.tags_of(item, depth=1)
+                # The record and what it was loaded with (a byline's contributor, an artist's
+                # credits with their projects, and disciplines).
+                rec.tags |= tagcache.tags_of(item)
         tagcache.store(key, kept, rec, CACHE_SECONDS)
         return kept
 

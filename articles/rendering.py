@@ -15,12 +15,14 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import html as html_lib
 import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -77,6 +79,47 @@ class TagHandler:
 
 
 REGISTRY: dict[str, TagHandler] = {}
+
+
+@dataclass(frozen=True)
+class Known:
+    """Records the caller has loaded already, with everything their tag's templates show, by
+    tag name and primary key; `started` is a time no later than when they were read or found
+    current in the cache, the start of whatever is computed from them."""
+
+    started: int
+    records: dict[str, dict[Any, Any]]
+
+
+_known: contextvars.ContextVar[Known | None] = contextvars.ContextVar("known", default=None)
+
+
+@contextmanager
+def knowing(started: int, **records: Iterable[Any]):
+    """Inside, bodies and cards take these records (by tag name: `artist=[...]`) from here
+    rather than from the database: the article page loads its artists once, with their card
+    data, for its body, its profile cards and its metadata."""
+    token = _known.set(
+        Known(started, {name: {obj.pk: obj for obj in objs} for name, objs in records.items()})
+    )
+    try:
+        yield
+    finally:
+        _known.reset(token)
+
+
+def known_records(name: str) -> dict[Any, Any]:
+    """The records of tag `name` the caller has loaded already (see `knowing`), by primary key.
+    Whatever is computed from them depends on them: their tags go to the recording."""
+    known = _known.get()
+    return known.records.get(name, {}) if known is not None else {}
+
+
+def known_since(started: int) -> int:
+    """`started`, or the time the known records were read if that is earlier: what is computed
+    from them is as old as they are."""
+    known = _known.get()
+    return min(started, known.started) if known is not None else started
 
 
 def register(handler: TagHandler) -> TagHandler:
@@ -704,7 +747,13 @@ class _MentionRenderer:
             if html is None:
                 missing[name].append(pk)
         with tagcache.recording() as self.recording:
-            self.full = {name: REGISTRY[name].load(pks) for name, pks in missing.items()}
+            self.full = {}
+            for name, pks in missing.items():
+                known = known_records(name)
+                rest = [pk for pk in pks if pk not in known]
+                self.full[name] = {pk: known[pk] for pk in pks if pk in known}
+                self.full[name].update(REGISTRY[name].load(rest) if rest else {})
+        self.recording.started = known_since(self.recording.started)
 
     def render(self, node: Shortcode, obj: Any) -> str:
         self.count += 1
@@ -783,6 +832,7 @@ def cached_body_html(body: str) -> SafeString:
     if html is None:
         with tagcache.recording() as rec:
             html = str(render_body(body))
+        rec.started = known_since(rec.started)
         tagcache.store(key, html, rec, CACHE_SECONDS)
     return mark_safe(html)
 
@@ -805,15 +855,22 @@ def cached_feed_bodies(bodies: Sequence[str]) -> list[str]:
 def cached_profile_cards(artists: Sequence[Any]) -> list[SafeString]:
     """The profile card of each artist (people/includes/artist_card.html), rendered once and
     kept until what it shows changes; only the artists whose card is not kept are loaded with
-    what a card shows, in a fixed number of queries."""
+    what a card shows, in a fixed number of queries (none for artists known already, see
+    `knowing`)."""
     keys = {artist.pk: f"articles:profile-card:{artist.pk}" for artist in artists}
     found = tagcache.fetch_many(keys.values())
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
         from people.models import Artist
 
+        known = known_records("artist")
+        full = {pk: known[pk] for pk in missing if pk in known}
+        rest = [pk for pk in missing if pk not in known]
         with tagcache.recording() as rec:
-            full = Artist.objects.with_card_data().prefetch_related("disciplines").in_bulk(missing)
+            if rest:
+                loaded = Artist.objects.with_card_data().prefetch_related("disciplines")
+                full.update(loaded.in_bulk(rest))
+        rec.started = known_since(rec.started)
         fresh = {}
         for pk, artist in full.items():
             html = render_to_string("people/includes/artist_card.html", {"artist": artist})

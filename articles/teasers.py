@@ -45,9 +45,12 @@ class Kept:
         self.pk = pk
 
 
-def with_teasers(articles: Iterable, *, level: int = 2, lead_first: bool = False) -> list:
+def with_teasers(
+    articles: Iterable, *, level: int = 2, lead_first: bool = False, ids: list | None = None
+) -> list:
     """`articles` as a list, each with `teaser`: its teaser's HTML at heading `level`, the first
-    one in the front page's large-photo shape when `lead_first`.
+    one in the front page's large-photo shape when `lead_first`. With `ids`, the list is those
+    stories of the queryset `articles`, in that order (for a caller that has kept them).
 
     Give a queryset not yet evaluated (`Article.objects.for_teasers()`) where there is one: only
     the stories' ids are read at first, and only the stories whose teaser is not kept are
@@ -60,7 +63,9 @@ def with_teasers(articles: Iterable, *, level: int = 2, lead_first: bool = False
     outer = tagcache.current()
     if outer is not None:  # the request being recorded may have loaded them before now
         started = min(started, outer.started)
-    if isinstance(articles, QuerySet) and articles._result_cache is None:
+    if ids is not None:
+        pks = list(ids)
+    elif isinstance(articles, QuerySet) and articles._result_cache is None:
         pks = list(articles.values_list("pk", flat=True))
     else:
         articles = list(articles)

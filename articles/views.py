@@ -1,3 +1,5 @@
+import time
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
@@ -10,6 +12,7 @@ from projects.models import MediaProject
 from . import rendering, search
 from .models import CACHE_SECONDS, SEARCH_MAX_WORDS, Article, next_publication
 from .rendering import cached_body_html
+from .teasers import with_teasers
 
 RELATED_ARTICLES = 4
 SEARCH_MAX_LENGTH = 200
@@ -165,15 +168,20 @@ class ArticleDetailView(DetailView):
         article = self.object
         # Its bylines, tags and corrections.
         tagcache.depend(tagcache.about(article))
+        started = time.time_ns()
         article.load_page_relations()
-        context["body_html"] = cached_body_html(article.body)
+        artists = article.artists.all()
+        with rendering.knowing(started, artist=artists):
+            context["body_html"] = cached_body_html(article.body)
+            context["mentioned_artists"] = in_order_of_mention(article.body, artists)
+            context["artist_cards"] = rendering.cached_profile_cards(context["mentioned_artists"])
         context["is_preview"] = not article.is_published
-        context["mentioned_artists"] = in_order_of_mention(article.body, article.artists.all())
-        context["artist_cards"] = rendering.cached_profile_cards(context["mentioned_artists"])
-        # Ids from the cache: finding them means counting what every candidate shares.
-        ids = Article.objects.published().related_ids(article, RELATED_ARTICLES)
-        found = Article.objects.published().for_teasers().in_bulk(ids)
-        context["related_articles"] = [found[pk] for pk in ids if pk in found]
+        # Ids from the cache: finding them means counting what every candidate shares. Only the
+        # stories whose teaser is not kept are loaded.
+        published = Article.objects.published()
+        context["related_articles"] = with_teasers(
+            published.for_teasers(), level=3, ids=published.related_ids(article, RELATED_ARTICLES)
+        )
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.views import RELATED_ARTICLES
 from newsroom.testing import make_article, make_artist, make_contributor, make_project
 from projects.models import Credit
 
@@ -207,14 +208,17 @@ def test_article_page_queries_do_not_grow_with_tags_artists_projects_or_related(
     article.related_projects.set([make_project() for _ in range(count)])
     for _ in range(count):
         make_article(body=body, tags=tags, contributors=[make_contributor()])
-    # An empty cache: article, bylines, tags, corrections, artists, related projects, related
-    # article ids, the articles (+bylines); the body's batched artist look-up and card data
-    # (artists + credits); the profile cards' data (artists, credits, disciplines).
-    with django_assert_num_queries(16):
+    # An empty cache: the article; its bylines, tags, corrections, related projects and artists
+    # with all their cards show (artists, credits, disciplines), from which the body's links and
+    # the profile cards are built with no query of their own; the related stories' ids, those
+    # stories and their bylines; the time the next scheduled story goes live.
+    with django_assert_num_queries(12):
         html = article_page(client, article)
     assert html.count('class="artist-card"') == count
-    # Then, with everything kept: the related stories alone.
-    with django_assert_num_queries(1):
+    assert html.count('class="artist-link"') == count
+    assert html.count('<article class="article-teaser"') == min(count, RELATED_ARTICLES)
+    # Then, with everything kept, none.
+    with django_assert_num_queries(0):
         assert article_page(client, article) == html
 
 
