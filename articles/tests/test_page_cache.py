@@ -312,6 +312,35 @@ def test_a_new_known_for_credit_shows_on_the_cards_of_stories_that_mention_the_a
     assert html.count("Runaway") >= 2  # the card in the body and the one beside it
 
 
+def test_the_cards_built_from_the_page_s_own_artists_follow_their_projects_and_disciplines(
+    client,
+):
+    """The article page loads its artists once, with their credits and disciplines, and builds
+    the body's cards and the profile cards from them: each change to what those show is purged
+    from the kept artists as well as from the cards."""
+    from people.models import Discipline
+
+    artist = make_artist(name="Spike Jonze")
+    project = make_project(title="Where the Wild Things Are")
+    Credit.objects.create(project=project, artist=artist, role="director", is_known_for=True)
+    url = make_article(body=mention(artist)).get_absolute_url()
+    html = view(client, url)[0].content.decode()
+    assert html.count("Where the Wild Things Are") == 2  # in the body's card and beside it
+    assert view(client, url)[0]["X-Page-Cache"] == "hit"
+
+    project.title = "Her"
+    project.save()
+    html = view(client, url)[0].content.decode()
+    assert "Known for: Her</span>" in html  # the body's card
+    assert ">Her</a>" in html  # the profile card
+    assert "Where the Wild Things Are" not in html
+
+    artist.disciplines.add(Discipline.objects.create(name="Director", slug="director"))
+    html = view(client, url)[0].content.decode()
+    assert '<p class="disciplines">Director</p>' in html
+    assert view(client, url)[0]["X-Page-Cache"] == "hit"
+
+
 def test_a_host_not_allowed_is_a_400_and_keeps_nothing(client):
     article = make_article()
     response = client.get(article.get_absolute_url(), headers={"host": "evil.example"})
