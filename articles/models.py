@@ -90,19 +90,23 @@ class ArticleQuerySet(BySlugQuerySet):
             .order_by("-shared", "-published_at", "-pk")
         )
 
-    def related_ids(self, article, count: int) -> list[int]:
+    def related(self, article, count: int) -> tuple[list[int], list | None]:
         """The ids of the `count` articles from `related_to`, kept in the cache until any
-        article is saved (it may have become related) or an hour has passed."""
+        article is saved (it may have become related) or an hour has passed; and, when they
+        were not kept, the articles themselves, as this queryset loads them, from the same
+        query (else None)."""
         key = f"articles:related:{article.pk}:{count}"
         ids = tagcache.fetch(key, propagate=False)
-        if ids is None:
-            rec = tagcache.Recording(tags={tagcache.list_of(Article)})
-            rec.deadlines.append(next_publication)
-            ids = list(self.related_to(article).values_list("pk", flat=True)[:count])
-            # Not passed on to the page: a page showing related stories is not purged by every
-            # new story; its list of related stories is refreshed when the page expires.
-            tagcache.store(key, ids, rec, 60 * 60, propagate=False)
-        return ids
+        if ids is not None:
+            return ids, None
+        rec = tagcache.Recording(tags={tagcache.list_of(Article)})
+        rec.deadlines.append(next_publication)
+        found = list(self.related_to(article)[:count])
+        ids = [related.pk for related in found]
+        # Not passed on to the page: a page showing related stories is not purged by every new
+        # story; its list of related stories is refreshed when the page expires.
+        tagcache.store(key, ids, rec, 60 * 60, propagate=False)
+        return ids, found
 
     def search(self, query, *, ranked=True):
         """Articles matching every word of `query` in the headline, dek or body, or in the name

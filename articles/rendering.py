@@ -429,14 +429,19 @@ def _place_slots(state: StateCore) -> None:
     inside a link's text are marked to render as text; headings go no deeper than h3, and #
     is h2 (the headline is the page's only h1)."""
     blocks: set[int] = state.env.get("block_slots", set())
-    block_placeholders = [_placeholder(index) for index in blocks]
+
+    def holds_block_tag(content: str) -> bool:
+        # Each placeholder looked up in the set: linear in the text, whatever the tags' number.
+        return bool(blocks) and any(
+            int(found.group(2).translate(_UNDIGITS)) in blocks
+            for found in _PLACEHOLDER.finditer(content)
+        )
+
     tokens: list[Token] = []
     i = 0
     while i < len(state.tokens):
         token = state.tokens[i]
-        if token.type == "paragraph_open" and any(
-            placeholder in state.tokens[i + 1].content for placeholder in block_placeholders
-        ):
+        if token.type == "paragraph_open" and holds_block_tag(state.tokens[i + 1].content):
             tokens.extend(_split_paragraph(state.tokens[i : i + 3], blocks))
             i += 3
         else:

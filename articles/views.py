@@ -176,12 +176,14 @@ class ArticleDetailView(DetailView):
             context["mentioned_artists"] = in_order_of_mention(article.body, artists)
             context["artist_cards"] = rendering.cached_profile_cards(context["mentioned_artists"])
         context["is_preview"] = not article.is_published
-        # Ids from the cache: finding them means counting what every candidate shares. Only the
-        # stories whose teaser is not kept are loaded.
-        published = Article.objects.published()
-        context["related_articles"] = with_teasers(
-            published.for_teasers(), level=3, ids=published.related_ids(article, RELATED_ARTICLES)
-        )
+        # Ids from the cache: finding them means counting what every candidate shares. When they
+        # are kept, only the stories whose teaser is not kept are loaded.
+        stories = Article.objects.published().for_teasers()
+        ids, found = stories.related(article, RELATED_ARTICLES)
+        if found is not None:
+            context["related_articles"] = with_teasers(found, level=3)
+        else:
+            context["related_articles"] = with_teasers(stories, level=3, ids=ids)
         return context
 
     def render_to_response(self, context, **response_kwargs):

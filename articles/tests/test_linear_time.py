@@ -24,6 +24,7 @@ SHAPES = {
     "unclosed links": lambda n: "[a](" * (n // 4),
     "emphasis soup": lambda n: "*a _b **c " * (n // 10),
     "closed tags": lambda n: '[artist id="1230523"]Kanye West[/artist] ' * (n // 42),
+    "block tags alone": lambda n: '[embed url="https://youtu.be/dQw4w9WgXcQ" /]\n\n' * (n // 47),
 }
 
 OPERATIONS = {

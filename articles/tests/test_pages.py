@@ -210,9 +210,9 @@ def test_article_page_queries_do_not_grow_with_tags_artists_projects_or_related(
         make_article(body=body, tags=tags, contributors=[make_contributor()])
     # An empty cache: the article; its bylines, tags, corrections, related projects and artists
     # with all their cards show (artists, credits, disciplines), from which the body's links and
-    # the profile cards are built with no query of their own; the related stories' ids, those
-    # stories and their bylines; the time the next scheduled story goes live.
-    with django_assert_num_queries(12):
+    # the profile cards are built with no query of their own; the related stories (found and
+    # loaded in one query) and their bylines; the time the next scheduled story goes live.
+    with django_assert_num_queries(11):
         html = article_page(client, article)
     assert html.count('class="artist-card"') == count
     assert html.count('class="artist-link"') == count
