@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from newsroom import tagcache
 from newsroom.links import reverse
 from newsroom.text import clean_lines
-from people.models import Artist
+from people.models import Artist, Contributor
 
 from . import rendering
 from .models import Article
@@ -150,6 +150,29 @@ class ArtistFeed(LatestArticlesFeed):
 
 
 class ArtistAtomFeed(ArtistFeed):
+    feed_type = FullTextAtomFeed
+
+
+class ContributorFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Contributor, slug=slug)
+
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME}: {obj.name}"
+
+    def description(self, obj=None):
+        return f"Stories from {settings.SITE_NAME} by {obj.name}."
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def get_articles(self, published, obj):
+        return published.by_contributor(obj)
+
+
+class ContributorAtomFeed(ContributorFeed):
     feed_type = FullTextAtomFeed
 
 

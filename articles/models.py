@@ -1,3 +1,4 @@
+import copy
 import secrets
 from datetime import timedelta
 
@@ -222,6 +223,14 @@ def next_publication():
     return when
 
 
+def _without_card_data(artist):
+    """A copy of an artist loaded with `with_card_data()` and its disciplines, without them."""
+    light = copy.copy(artist)
+    light.__dict__.pop("card_credits", None)
+    light.__dict__.pop("_prefetched_objects_cache", None)
+    return light
+
+
 def new_preview_key():
     return secrets.token_urlsafe(16)
 
@@ -406,7 +415,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         return self.pk is not None and self.bylines.filter(contributor__user=user).exists()
 
     # The number changes with what an entry holds, so an entry of an earlier shape is not read.
-    PAGE_RELATIONS_KEY = "articles:page-relations:3:{schema}:{pk}"
+    PAGE_RELATIONS_KEY = "articles:page-relations:4:{schema}:{pk}"
     LIVE_KEY = "articles:live:1:{schema}:{slug}"
     # What readers' pages never show, and is written again without a save (rederive_articles):
     # left out of the kept article.
@@ -430,15 +439,18 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             tagcache.store(key, article, rec, CACHE_SECONDS)
         return article
 
-    def load_page_relations(self) -> None:
+    def load_page_relations(self) -> bool:
         """Load the bylines, tags, corrections, artists and related projects the article page
         shows, as `prefetch_related` would, from the shared cache when they are kept there. They
-        are kept until one of them, or a link from this article to one, changes."""
+        are kept until one of them, or a link from this article to one, changes. True when they
+        came from the database, the artists then with everything their cards show (credits,
+        disciplines)."""
         # Bylines and corrections point back at this article: kept without it, put back after.
         pointing_back = ("bylines", "corrections")
         key = self.PAGE_RELATIONS_KEY.format(schema=tagcache.schema(), pk=self.pk)
         kept = tagcache.fetch(key)
-        if kept is None:
+        fresh = kept is None
+        if fresh:
             kept = self._page_relations_from_database(key, pointing_back)
         for name in pointing_back:
             for item in kept[name]:
@@ -455,6 +467,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             queryset._result_cache = items
             queryset._prefetch_done = True
             cache[name] = queryset
+        return fresh
 
     def _page_relations_from_database(self, key, pointing_back) -> dict[str, list]:
         from people.models import Artist
@@ -466,7 +479,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             "corrections": None,
             # With all their cards show: the body's links and the profile cards are built from
             # these when they are not kept (`rendering.knowing`), the metadata always.
-            "artists": Artist.objects.with_card_data().prefetch_related("disciplines"),
+            "artists": Artist.objects.defer("bio").with_card_data().prefetch_related("disciplines"),
             # The box lists titles and kinds alone.
             "related_projects": MediaProject.objects.only("title", "slug", "kind"),
         }
@@ -482,12 +495,14 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         for name in pointing_back:
             for item in kept[name]:
                 item._state.fields_cache.pop("article", None)
-        for items in kept.values():
+        # Kept without what the artists' cards show, which an artist with a long career makes
+        # large and every page view would read: the cards are kept on their own.
+        stored = dict(kept, artists=[_without_card_data(artist) for artist in kept["artists"]])
+        for items in stored.values():
             for item in items:
-                # The record and what it was loaded with (a byline's contributor, an artist's
-                # credits with their projects, and disciplines).
-                rec.tags |= tagcache.tags_of(item)
-        tagcache.store(key, kept, rec, CACHE_SECONDS)
+                # The record and what it was loaded with (a byline's contributor).
+                rec.tags |= tagcache.tags_of(item, depth=1)
+        tagcache.store(key, stored, rec, CACHE_SECONDS)
         return kept
 
     @property

@@ -83,25 +83,29 @@ REGISTRY: dict[str, TagHandler] = {}
 
 @dataclass(frozen=True)
 class Known:
-    """Records the caller has loaded already, with everything their tag's templates show, by
-    tag name and primary key; `started` is a time no later than when they were read or found
-    current in the cache, the start of whatever is computed from them."""
+    """Records the caller has loaded already, by tag name and primary key: `found` are enough
+    to resolve a tag (its link text and address), `loaded` come with everything their tag's
+    templates show. `started` is a time no later than when they were read or found current in
+    the cache: the start of whatever is computed from them."""
 
     started: int
-    records: dict[str, dict[Any, Any]]
+    found: dict[str, dict[Any, Any]]
+    loaded: dict[str, dict[Any, Any]]
 
 
 _known: contextvars.ContextVar[Known | None] = contextvars.ContextVar("known", default=None)
 
 
+def _by_pk(records: dict[str, Iterable[Any]] | None) -> dict[str, dict[Any, Any]]:
+    return {name: {obj.pk: obj for obj in objs} for name, objs in (records or {}).items()}
+
+
 @contextmanager
-def knowing(started: int, **records: Iterable[Any]):
-    """Inside, bodies and cards take these records (by tag name: `artist=[...]`) from here
-    rather than from the database: the article page loads its artists once, with their card
-    data, for its body, its profile cards and its metadata."""
-    token = _known.set(
-        Known(started, {name: {obj.pk: obj for obj in objs} for name, objs in records.items()})
-    )
+def knowing(started: int, *, found=None, loaded=None):
+    """Inside, bodies and cards take these records (by tag name: `{"artist": [...]}`) from here
+    rather than from the database: the article page loads its artists once for its body, its
+    profile cards and its metadata."""
+    token = _known.set(Known(started, _by_pk(found), _by_pk(loaded)))
     try:
         yield
     finally:
@@ -109,10 +113,18 @@ def knowing(started: int, **records: Iterable[Any]):
 
 
 def known_records(name: str) -> dict[Any, Any]:
-    """The records of tag `name` the caller has loaded already (see `knowing`), by primary key.
-    Whatever is computed from them depends on them: their tags go to the recording."""
+    """The records of tag `name` the caller has found or loaded already (see `knowing`), by
+    primary key: enough to resolve tags."""
     known = _known.get()
-    return known.records.get(name, {}) if known is not None else {}
+    if known is None:
+        return {}
+    return {**known.found.get(name, {}), **known.loaded.get(name, {})}
+
+
+def loaded_records(name: str) -> dict[Any, Any]:
+    """The records of tag `name` the caller has loaded with everything their templates show."""
+    known = _known.get()
+    return known.loaded.get(name, {}) if known is not None else {}
 
 
 def known_since(started: int) -> int:
@@ -754,7 +766,7 @@ class _MentionRenderer:
         with tagcache.recording() as self.recording:
             self.full = {}
             for name, pks in missing.items():
-                known = known_records(name)
+                known = loaded_records(name)
                 rest = [pk for pk in pks if pk not in known]
                 self.full[name] = {pk: known[pk] for pk in pks if pk in known}
                 self.full[name].update(REGISTRY[name].load(rest) if rest else {})
@@ -868,7 +880,7 @@ def cached_profile_cards(artists: Sequence[Any]) -> list[SafeString]:
     if missing:
         from people.models import Artist
 
-        known = known_records("artist")
+        known = loaded_records("artist")
         full = {pk: known[pk] for pk in missing if pk in known}
         rest = [pk for pk in missing if pk not in known]
         with tagcache.recording() as rec:

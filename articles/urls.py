@@ -15,6 +15,12 @@ urlpatterns = [
     path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
     path("feeds/artists/<slug:slug>/", feeds.ArtistFeed(), name="artist-rss"),
     path("feeds/artists/<slug:slug>/atom/", feeds.ArtistAtomFeed(), name="artist-atom"),
+    path("feeds/contributors/<slug:slug>/", feeds.ContributorFeed(), name="contributor-rss"),
+    path(
+        "feeds/contributors/<slug:slug>/atom/",
+        feeds.ContributorAtomFeed(),
+        name="contributor-atom",
+    ),
     re_path(r"^feeds/tags/(?P<slug>[-\w]+)/$", feeds.TagFeed(), name="tag-rss"),
     re_path(r"^feeds/tags/(?P<slug>[-\w]+)/atom/$", feeds.TagAtomFeed(), name="tag-atom"),
     path("news/<path:path>", views.legacy_redirect, name="legacy"),

@@ -169,9 +169,12 @@ class ArticleDetailView(DetailView):
         # Its bylines, tags and corrections.
         tagcache.depend(tagcache.about(article))
         started = time.time_ns()
-        article.load_page_relations()
+        fresh = article.load_page_relations()
         artists = article.artists.all()
-        with rendering.knowing(started, artist=artists):
+        # From the database, the artists come with what their cards show: the body's cards and
+        # the profile cards not kept are built from them. Kept, they still resolve the body's tags.
+        loaded = {"artist": artists} if fresh else None
+        with rendering.knowing(started, found={"artist": artists}, loaded=loaded):
             context["body_html"] = cached_body_html(article.body)
             context["mentioned_artists"] = in_order_of_mention(article.body, artists)
             context["artist_cards"] = rendering.cached_profile_cards(context["mentioned_artists"])

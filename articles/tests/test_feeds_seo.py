@@ -101,6 +101,30 @@ def test_artist_feeds_list_published_articles_mentioning_the_artist(client):
     assert client.get("/feeds/artists/nobody/").status_code == 404
 
 
+def test_contributor_feeds_list_published_articles_in_their_byline(client):
+    writer = make_contributor(name="Jane Writer", slug="jane-writer")
+    make_article(headline="Her story", contributors=[writer, make_contributor()])
+    make_article(headline="Her draft", contributors=[writer], **DRAFT)
+    make_article(headline="Her story tomorrow", contributors=[writer], **future())
+    make_article(headline="Someone else's", contributors=[make_contributor()])
+    assert rss_titles(client, "/feeds/contributors/jane-writer/") == ["Her story"]
+    assert atom_titles(client, "/feeds/contributors/jane-writer/atom/") == ["Her story"]
+    assert client.get("/feeds/contributors/nobody/").status_code == 404
+    page = get_ok(client, "/contributors/jane-writer/").content.decode()
+    assert (
+        'Follow Jane Writer: <a href="/feeds/contributors/jane-writer/">RSS</a> &middot; '
+        '<a href="/feeds/contributors/jane-writer/atom/">Atom</a>'
+    ) in page
+
+
+def test_a_contributor_feed_follows_a_new_story_in_their_byline(client, page_cache):
+    writer = make_contributor(slug="jane-writer")
+    make_article(headline="First", contributors=[writer])
+    assert rss_titles(client, "/feeds/contributors/jane-writer/") == ["First"]
+    make_article(headline="Second", contributors=[writer])
+    assert rss_titles(client, "/feeds/contributors/jane-writer/") == ["Second", "First"]
+
+
 def test_tag_feeds_list_published_articles_with_the_tag(client):
     make_article(headline="Tagged", tags=["Remixes"])
     make_article(headline="Draft tagged", tags=["Remixes"], **DRAFT)
@@ -120,6 +144,7 @@ def test_tag_feed_for_a_tag_only_drafts_carry_is_not_found(client):
         ("/feeds/latest/", 0),
         ("/feeds/latest/atom/", 0),
         ("/feeds/artists/feed-artist/", 1),
+        ("/feeds/contributors/feed-writer/", 1),
         ("/feeds/tags/live/", 1),
     ],
 )
@@ -128,13 +153,14 @@ def test_feed_queries_do_not_grow_with_items(
     client, url, base_queries, count, django_assert_num_queries
 ):
     artist = make_artist(slug="feed-artist")
+    writer = make_contributor(slug="feed-writer")
     for _ in range(count):
         make_article(
             body=f"{mention(artist)} and {mention(make_artist())}",
             tags=["Live", "Other"],
-            contributors=[make_contributor()],
+            contributors=[writer, make_contributor()],
         )
-    # The artist or tag, then articles, bylines, tags, corrections, and the artists all
+    # The artist, contributor or tag, then articles, bylines, tags, corrections, and the artists all
     # full-text bodies link to, in one look-up.
     with django_assert_num_queries(base_queries + 5):
         get_ok(client, url)
@@ -151,6 +177,12 @@ def test_pages_advertise_their_feeds(client):
         r'<link rel="alternate" type="application/rss\+xml"[^>]*'
         r'href="/feeds/artists/jane-doe/"',
         artist_page,
+    )
+    writer_page = get_ok(client, make_contributor(slug="jane-writer").get_absolute_url())
+    assert re.search(
+        r'<link rel="alternate" type="application/rss\+xml"[^>]*'
+        r'href="/feeds/contributors/jane-writer/"',
+        writer_page.content.decode(),
     )
     tag_page = get_ok(client, "/tags/remixes/").content.decode()
     assert re.search(

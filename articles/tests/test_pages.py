@@ -491,6 +491,16 @@ def test_pages_name_a_favicon_the_site_serves(client):
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
 
 
+def test_favicon_ico_leads_to_the_site_icon(client, admin_client):
+    """The admin's pages name no icon, so browsers ask for /favicon.ico."""
+    assert "favicon" not in admin_client.get("/admin/").content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"".join(icon.streaming_content).startswith(b"\x89PNG")
+
+
 @pytest.mark.parametrize("suffix", ["/", ""])
 def test_legacy_address_redirects_with_or_without_trailing_slash(client, suffix):
     article = make_article(legacy_path="/news/1608065/some-story/")

@@ -97,7 +97,7 @@ def test_artist_articles_are_paginated(client):
 def test_artist_page_links_the_artist_feeds(client):
     make_artist(slug="jane-doe")
     html = html_of(client.get("/artists/jane-doe/"))
-    assert '<a href="/feeds/artists/jane-doe/">RSS feed</a>' in html
+    assert '<a href="/feeds/artists/jane-doe/">RSS</a>' in html
     assert 'href="/feeds/artists/jane-doe/atom/"' in html
 
 
