@@ -176,7 +176,11 @@ def names_matching(words: list[str], limit: int):
             f"WHERE l.{column} = r.id AND s.status = %s AND s.published_at <= %s)"
         )
 
-    when = [Article.Status.PUBLISHED.value, timezone.now()]
+    # As the ORM would pass it: SQLite compares the stored text, in the connection's zone.
+    when = [
+        Article.Status.PUBLISHED.value,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+    ]
     artists = Artist.objects.raw(
         f"SELECT r.id, r.name, r.slug FROM {t['artist']} r WHERE {named('r.name')} "
         f"AND {reached(t['mentions'], 'artist_id')} ORDER BY r.name LIMIT %s",

@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon of their own (the admin's):
     the site's icon, under its current static address."""

@@ -496,6 +496,7 @@ def test_favicon_ico_leads_to_the_site_icon(client, admin_client):
     assert "favicon" not in admin_client.get("/admin/").content.decode()
     response = client.get("/favicon.ico")
     assert response.status_code == 302
+    assert client.head("/favicon.ico").status_code == 302
     icon = client.get(response["Location"])
     assert icon.status_code == 200
     assert b"".join(icon.streaming_content).startswith(b"\x89PNG")

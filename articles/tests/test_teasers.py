@@ -170,6 +170,27 @@ def test_a_story_saved_while_related_stories_render_is_not_kept_stale(client, mo
     assert "New headline" in client.get(writer.get_absolute_url()).content.decode()
 
 
+def test_a_related_story_saved_after_it_is_loaded_is_not_kept_stale(client, monkeypatch):
+    """Another process saves a related story after the page's query loaded it, before its
+    teaser is rendered and kept."""
+    from articles.models import ArticleQuerySet
+
+    main = make_article(tags=["Shared"])
+    other = make_article(headline="Old headline", tags=["Shared"])
+    original = ArticleQuerySet.related
+
+    def racing(self, article, count):
+        ids, found = original(self, article, count)
+        Article.objects.filter(pk=other.pk).update(headline="New headline")
+        tagcache.purge([tagcache.tag(other)])
+        return ids, found
+
+    monkeypatch.setattr(ArticleQuerySet, "related", racing)
+    assert "Old headline" in client.get(main.get_absolute_url()).content.decode()
+    monkeypatch.undo()
+    assert "New headline" in client.get(main.get_absolute_url()).content.decode()
+
+
 def test_a_story_saved_while_search_renders_is_not_kept_stale(client, monkeypatch):
     other = make_article(headline="Old falsetto headline")
     save_while_the_page_renders(monkeypatch, other, "New falsetto headline")
