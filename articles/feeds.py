@@ -130,20 +130,35 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = FullTextAtomFeed
 
 
-class ArtistFeed(LatestArticlesFeed):
+class SubjectFeed(LatestArticlesFeed):
+    """The stories about one record found by its slug: an artist, a contributor, a tag."""
+
+    # How the stories relate to it, for the description: "Stories from … that mention Kanye".
+    relation = ""
+
+    def subjects(self):
+        raise NotImplementedError
+
     def get_object(self, request, slug):
-        return get_object_or_404(Artist, slug=slug)
+        return get_object_or_404(self.subjects(), slug=slug)
 
     def title(self, obj=None):
         return f"{settings.SITE_NAME}: {obj.name}"
 
     def description(self, obj=None):
-        return f"Stories from {settings.SITE_NAME} that mention {obj.name}."
+        return f"Stories from {settings.SITE_NAME} {self.relation} {obj.name}."
 
     subtitle = description
 
     def link(self, obj=None):
         return obj.get_absolute_url()
+
+
+class ArtistFeed(SubjectFeed):
+    relation = "that mention"
+
+    def subjects(self):
+        return Artist.objects.all()
 
     def get_articles(self, published, obj):
         return published.mentioning(obj)
@@ -153,20 +168,11 @@ class ArtistAtomFeed(ArtistFeed):
     feed_type = FullTextAtomFeed
 
 
-class ContributorFeed(LatestArticlesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Contributor, slug=slug)
+class ContributorFeed(SubjectFeed):
+    relation = "by"
 
-    def title(self, obj=None):
-        return f"{settings.SITE_NAME}: {obj.name}"
-
-    def description(self, obj=None):
-        return f"Stories from {settings.SITE_NAME} by {obj.name}."
-
-    subtitle = description
-
-    def link(self, obj=None):
-        return obj.get_absolute_url()
+    def subjects(self):
+        return Contributor.objects.all()
 
     def get_articles(self, published, obj):
         return published.by_contributor(obj)
@@ -176,17 +182,12 @@ class ContributorAtomFeed(ContributorFeed):
     feed_type = FullTextAtomFeed
 
 
-class TagFeed(LatestArticlesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Article.objects.published().tags_in_use(), slug=slug)
+class TagFeed(SubjectFeed):
+    relation = "tagged"
 
-    def title(self, obj=None):
-        return f"{settings.SITE_NAME}: {obj.name}"
-
-    def description(self, obj=None):
-        return f"Stories from {settings.SITE_NAME} tagged {obj.name}."
-
-    subtitle = description
+    def subjects(self):
+        # Only tags some published story carries: a tag drafts alone carry is not revealed.
+        return Article.objects.published().tags_in_use()
 
     def link(self, obj=None):
         return reverse("articles:tag", kwargs={"slug": obj.slug})

@@ -110,6 +110,9 @@ def test_contributor_feeds_list_published_articles_in_their_byline(client):
     assert rss_titles(client, "/feeds/contributors/jane-writer/") == ["Her story"]
     assert atom_titles(client, "/feeds/contributors/jane-writer/atom/") == ["Her story"]
     assert client.get("/feeds/contributors/nobody/").status_code == 404
+    channel = ElementTree.fromstring(get_ok(client, "/feeds/contributors/jane-writer/").content)
+    assert channel.findtext("channel/description").endswith("by Jane Writer.")
+    assert channel.findtext("channel/link").endswith("/contributors/jane-writer/")
     page = get_ok(client, "/contributors/jane-writer/").content.decode()
     assert (
         'Follow Jane Writer: <a href="/feeds/contributors/jane-writer/">RSS</a> &middot; '
