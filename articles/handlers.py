@@ -211,7 +211,8 @@ def _validate_contributor(node: Shortcode) -> str | None:
 
 def _lookup_contributors(nodes: Sequence[Shortcode]) -> list[Any]:
     slugs = {str(node.attrs["slug"]).strip() for node in nodes}
-    by_slug = Contributor.objects.in_bulk(slugs, field_name="slug")
+    # What a link shows, which is all a contributor's mention shows.
+    by_slug = Contributor.objects.only("name", "slug").in_bulk(slugs, field_name="slug")
     return [by_slug.get(str(node.attrs["slug"]).strip()) for node in nodes]
 
 
@@ -222,7 +223,7 @@ register(
         context_name="contributor",
         validate=_validate_contributor,
         lookup=_lookup_contributors,
-        load=lambda pks: Contributor.objects.in_bulk(pks),
+        load=lambda pks: {},
         suggest=_close_matches(Contributor),
     )
 )

@@ -114,14 +114,26 @@ def test_unpublishing_takes_the_story_off_its_page_and_every_list(client):
 
 @pytest.mark.parametrize(
     "change",
-    ["contributor name", "byline", "correction", "tag name", "project title", "image caption"],
+    [
+        "contributor name",
+        "named contributor's name",
+        "byline",
+        "correction",
+        "tag name",
+        "project title",
+        "image caption",
+    ],
 )
 def test_each_edit_path_shows_on_the_article_page_at_once(client, change):
     writer = make_contributor(name="Jane Writer")
+    named = make_contributor(name="Named Only")
     project = make_project(title="Old Title")
     image = make_image(caption="Old caption")
     article = make_article(
-        body=f'[project slug="{project.slug}"]the film[/project]\n\n[image id="{image.pk}" /]',
+        body=(
+            f'[project slug="{project.slug}"]the film[/project], with '
+            f'[contributor slug="{named.slug}" /].\n\n[image id="{image.pk}" /]'
+        ),
         contributors=[writer],
         tags=["Films"],
     )
@@ -133,6 +145,9 @@ def test_each_edit_path_shows_on_the_article_page_at_once(client, change):
     if change == "contributor name":
         writer.name, expected = "Jane Q. Writer", "Jane Q. Writer"
         writer.save()
+    elif change == "named contributor's name":
+        named.name, expected = "Named Elsewhere", ">Named Elsewhere</a>"
+        named.save()
     elif change == "byline":
         Byline.objects.create(
             article=article, contributor=make_contributor(name="Second Writer"), position=1

@@ -7,9 +7,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Correction
 from articles.views import RELATED_ARTICLES
-from newsroom.testing import make_article, make_artist, make_contributor, make_project
+from newsroom.testing import (
+    make_article,
+    make_artist,
+    make_contributor,
+    make_image,
+    make_project,
+)
 from projects.models import Credit
 
 pytestmark = pytest.mark.django_db
@@ -218,6 +224,42 @@ def test_article_page_queries_do_not_grow_with_tags_artists_projects_or_related(
     assert html.count('class="artist-link"') == count
     assert html.count('<article class="article-teaser"') == min(count, RELATED_ARTICLES)
     # Then, with everything kept, none.
+    with django_assert_num_queries(0):
+        assert article_page(client, article) == html
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_article_page_queries_do_not_grow_with_any_kind_of_shortcode(
+    client, count, django_assert_num_queries
+):
+    artists = [make_artist() for _ in range(count)]
+    projects = [make_project() for _ in range(count)]
+    for artist, project in zip(artists, projects, strict=True):
+        Credit.objects.create(project=project, artist=artist, role="performer")
+    writers = [make_contributor() for _ in range(count)]
+    photos = [make_image(size=(40, 30)) for _ in range(count)]
+    body = "\n\n".join(
+        [" ".join(mention(artist) for artist in artists)]
+        + [f'[project slug="{project.slug}"]{project.title}[/project]' for project in projects]
+        + [f'[contributor slug="{writer.slug}"]{writer.name}[/contributor]' for writer in writers]
+        + [f'[image id="{photo.pk}" /]' for photo in photos]
+        + ['[embed url="https://www.youtube.com/watch?v=dQw4w9WgXcQ" /]']
+    )
+    article = make_article(body=body, tags=["Tour"], contributors=writers, lead_image=photos[0])
+    for n in range(count):
+        Correction.objects.create(article=article, text=f"Correction {n}.")
+        make_article(body=mention(artists[0]), contributors=[writers[0]])
+    # An empty cache: the 11 of the test above; the projects the body names and, for their
+    # cards, the projects and their credits; the contributors it names (their link is all
+    # their mention shows); its photos.
+    with django_assert_num_queries(16):
+        html = article_page(client, article)
+    assert html.count('class="artist-link"') == count
+    assert html.count('class="project-link"') == count
+    assert html.count('class="contributor-link"') == count
+    assert html.count('<figure class="body-image">') == count
+    assert html.count("Correction ") >= count
+    assert html.count('<article class="article-teaser"') == min(count, RELATED_ARTICLES)
     with django_assert_num_queries(0):
         assert article_page(client, article) == html
 
