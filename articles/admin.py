@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -17,6 +18,7 @@ from images.admin import thumbnail as image_thumbnail
 from images.models import Image as LibraryImage
 from newsroom.admin_tools import OutOfRangeFiltersMixin
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
+from people import admin as people_admin
 from people.models import Artist
 from projects.models import MediaProject
 
@@ -322,3 +324,84 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
         super().save_model(request, obj, form, change)
         for problem in getattr(form, "body_warnings", []):
             self.message_user(request, f"Body: {problem}", messages.WARNING)
+
+
+# Artists, as the people app's admin shows them, with what concerns the stories that link to
+# them: deleting one that published stories link to is refused, and merging artists rewrites
+# those stories' links. Registered from here, since people know nothing of articles.
+
+
+class MergeArtistsForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Artist.objects.none(),
+        widget=forms.RadioSelect,
+        label="Keep this artist",
+        help_text="The others are deleted; their credits and article links move to this one.",
+    )
+
+    def __init__(self, *args, artists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = artists
+
+
+class ArtistAdmin(people_admin.ArtistAdmin):
+    actions = ["merge_artists"]
+
+    def get_deleted_objects(self, objs, request):
+        """Refuse to delete artists that published articles still link to: the links would
+        silently turn into plain text. Editors merge the artist into another instead."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        mentioning = (
+            Article.objects.published().filter(artists__in=list(objs)).distinct().order_by("pk")
+        )
+        for article in mentioning:
+            protected.append(
+                format_html(
+                    'Published article: <a href="{}">{}</a> (merge this artist into another '
+                    "to rewrite its links)",
+                    article.get_absolute_url(),
+                    article.headline,
+                )
+            )
+        return deleted, model_count, perms_needed, protected
+
+    def has_merge_permission(self, request):
+        # A merge deletes artists, rewrites article bodies and moves credits.
+        return request.user.has_perms(
+            ["people.delete_artist", "articles.change_article", "projects.change_credit"]
+        )
+
+    @admin.action(description="Merge selected artists into one", permissions=["merge"])
+    def merge_artists(self, request, queryset):
+        artists = list(queryset)
+        if len(artists) < 2:
+            self.message_user(request, "Select at least two artists to merge.", messages.ERROR)
+            return None
+        form = MergeArtistsForm(request.POST if "apply" in request.POST else None, artists=queryset)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            sources = [a for a in artists if a.pk != target.pk]
+            rewritten = services.merge_artists(sources=sources, target=target)
+            names = ", ".join(a.name for a in sources)
+            self.message_user(
+                request,
+                f"Merged {names} into {target.name}; rewrote links in {rewritten} article(s).",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/people/artist/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge artists",
+                "opts": self.model._meta,
+                "form": form,
+                "artists": artists,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+admin.site.unregister(Artist)
+admin.site.register(Artist, ArtistAdmin)

@@ -10,6 +10,10 @@ urlpatterns = [
     # Tag slugs may be Unicode ("beyoncé"), which the slug converter would refuse.
     re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("artists/", views.ArtistIndexView.as_view(), name="artists"),
+    path("artists/<slug:slug>/", views.ArtistDetailView.as_view(), name="artist"),
+    path("contributors/<slug:slug>/", views.ContributorDetailView.as_view(), name="contributor"),
+    path("projects/<slug:slug>/", views.MediaProjectDetailView.as_view(), name="project"),
     path("preview/<str:token>/", views.SharedPreviewView.as_view(), name="share"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="rss"),
     path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),

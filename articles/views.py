@@ -1,13 +1,15 @@
 import time
 
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
 from newsroom import tagcache
-from people.models import Artist
-from projects.models import MediaProject
+from people.models import Artist, Contributor
+from projects.models import KIND_PLURALS, Credit, MediaProject, ProjectRelation
 
 from . import rendering, search
 from .models import CACHE_SECONDS, SEARCH_MAX_WORDS, Article, next_publication
@@ -284,3 +286,130 @@ def legacy_redirect(request, path):
     legacy_path = f"/news/{path.rstrip('/')}/"
     article = get_object_or_404(Article.objects.published(), legacy_path=legacy_path)
     return redirect(article, permanent=True)
+
+
+# Pages about an artist, a contributor or a project: the record above the stories about it. They
+# live here, with the tag page, because they list stories: people and projects know nothing of
+# articles.
+
+KIND_HEADINGS = KIND_PLURALS
+
+
+# The A–Z bar: a letter each, and "#" for names that start with anything else.
+LETTERS = [chr(code) for code in range(ord("A"), ord("Z") + 1)]
+OTHER = "#"
+
+
+class ArtistIndexView(ListView):
+    """Every artist A–Z with their photo (or monogram) and how many published stories mention
+    them; one letter at a time when the reader picks one."""
+
+    template_name = "articles/artist_list.html"
+    context_object_name = "artists"
+    paginate_by = 60
+
+    def get(self, request, *args, **kwargs):
+        letter = request.GET.get("letter", "").upper()
+        self.letter = letter if letter in LETTERS or letter == OTHER else ""
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        tagcache.depend(tagcache.list_of(Artist), tagcache.list_of(Article))
+        published = Article.objects.published()
+        artists = Artist.objects.only("name", "slug", "photo", "photo_alt").annotate(
+            story_count=Count("mentioned_in", filter=Q(mentioned_in__in=published), distinct=True)
+        )
+        if self.letter == OTHER:
+            artists = artists.exclude(name__iregex=r"^[a-z]")
+        elif self.letter:
+            artists = artists.filter(name__istartswith=self.letter)
+        return artists.order_by(Lower("name"), "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups: dict[str, list] = {}
+        for artist in context["artists"]:
+            groups.setdefault(initial(artist.name), []).append(artist)
+        context.update(letters=[*LETTERS, OTHER], letter=self.letter, groups=groups.items())
+        return context
+
+
+def initial(name: str) -> str:
+    first = name[:1].upper()
+    return first if first in LETTERS else OTHER
+
+
+def projects_by_kind(credits):
+    """[(heading, [(project, [role labels]), …]), …]: one entry per project with all the artist's
+    roles on it, grouped by kind in the order kinds are declared, keeping the credits' order."""
+    groups = {kind: {} for kind in MediaProject.Kind}
+    for credit in credits:
+        roles = groups.setdefault(credit.project.kind, {}).setdefault(credit.project, [])
+        roles.append(credit.get_role_display())
+    return [
+        (KIND_HEADINGS.get(kind, kind), list(projects.items()))
+        for kind, projects in groups.items()
+        if projects
+    ]
+
+
+class ArtistDetailView(SubjectArticlesView):
+    template_name = "articles/artist_detail.html"
+    subject_context_name = "artist"
+
+    def get_subject_queryset(self):
+        # Undated projects are the announced and upcoming ones, so they lead.
+        credits = Credit.objects.select_related("project").order_by(
+            F("project__release_year").desc(nulls_first=True),
+            F("project__release_date").desc(nulls_last=True),
+            "project__title",
+            "order",
+            "pk",
+        )
+        return Artist.objects.prefetch_related(
+            "disciplines", Prefetch("credits", queryset=credits, to_attr="page_credits")
+        )
+
+    def get_articles(self, published):
+        return published.mentioning(self.subject)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["project_groups"] = projects_by_kind(self.subject.page_credits)
+        return context
+
+
+class ContributorDetailView(SubjectArticlesView):
+    template_name = "articles/contributor_detail.html"
+    subject_context_name = "contributor"
+
+    def get_subject_queryset(self):
+        return Contributor.objects.all()
+
+    def get_articles(self, published):
+        return published.by_contributor(self.subject)
+
+
+class MediaProjectDetailView(SubjectArticlesView):
+    template_name = "articles/mediaproject_detail.html"
+    subject_context_name = "project"
+
+    def get_subject_queryset(self):
+        return MediaProject.objects.with_credits().prefetch_related(
+            Prefetch(
+                "outgoing_relations",
+                queryset=ProjectRelation.objects.select_related("target").order_by(
+                    "relation", "target__title"
+                ),
+            ),
+            Prefetch(
+                "incoming_relations",
+                queryset=ProjectRelation.objects.select_related("source").order_by(
+                    "relation", "position", "source__title"
+                ),
+            ),
+        )
+
+    def get_articles(self, published):
+        project = self.subject
+        return published.filter(Q(related_projects=project) | Q(projects=project)).distinct()

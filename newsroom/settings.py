@@ -69,6 +69,27 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "newsroom.urls"
 
+
+def _page(name):
+    """`get_absolute_url` for a record whose page is the URL `name` with the record's slug."""
+
+    def get_absolute_url(record):
+        from newsroom.links import reverse
+
+        return reverse(name, kwargs={"slug": record.slug})
+
+    return get_absolute_url
+
+
+# The pages of artists, contributors and projects list the stories about them, so the articles
+# app serves them; the people and projects apps know nothing of articles, and learn here where
+# their records are shown.
+ABSOLUTE_URL_OVERRIDES = {
+    "people.artist": _page("articles:artist"),
+    "people.contributor": _page("articles:contributor"),
+    "projects.mediaproject": _page("articles:project"),
+}
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

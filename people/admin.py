@@ -1,9 +1,6 @@
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.db import models
 from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from images.uploads import RefusedUploadsAdminMixin
@@ -44,7 +41,6 @@ class ArtistAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["disciplines"]
     readonly_fields = ["profile_link"]
-    actions = ["merge_artists"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (
@@ -92,75 +88,3 @@ class ArtistAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
         if not obj.pk:
             return "-"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
-
-    def get_deleted_objects(self, objs, request):
-        """Refuse to delete artists that published articles still link to: the links would
-        silently turn into plain text. Editors merge the artist into another instead."""
-        from articles.models import Article
-
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        mentioning = (
-            Article.objects.published().filter(artists__in=list(objs)).distinct().order_by("pk")
-        )
-        for article in mentioning:
-            protected.append(
-                format_html(
-                    'Published article: <a href="{}">{}</a> (merge this artist into another '
-                    "to rewrite its links)",
-                    article.get_absolute_url(),
-                    article.headline,
-                )
-            )
-        return deleted, model_count, perms_needed, protected
-
-    def has_merge_permission(self, request):
-        # A merge deletes artists, rewrites article bodies and moves credits.
-        return request.user.has_perms(
-            ["people.delete_artist", "articles.change_article", "projects.change_credit"]
-        )
-
-    @admin.action(description="Merge selected artists into one", permissions=["merge"])
-    def merge_artists(self, request, queryset):
-        from articles.services import merge_artists
-
-        artists = list(queryset)
-        if len(artists) < 2:
-            self.message_user(request, "Select at least two artists to merge.", messages.ERROR)
-            return None
-        form = MergeArtistsForm(request.POST if "apply" in request.POST else None, artists=queryset)
-        if form.is_valid():
-            target = form.cleaned_data["target"]
-            sources = [a for a in artists if a.pk != target.pk]
-            rewritten = merge_artists(sources=sources, target=target)
-            names = ", ".join(a.name for a in sources)
-            self.message_user(
-                request,
-                f"Merged {names} into {target.name}; rewrote links in {rewritten} article(s).",
-                messages.SUCCESS,
-            )
-            return None
-        return TemplateResponse(
-            request,
-            "admin/people/artist/merge.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Merge artists",
-                "opts": self.model._meta,
-                "form": form,
-                "artists": artists,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
-
-
-class MergeArtistsForm(forms.Form):
-    target = forms.ModelChoiceField(
-        queryset=Artist.objects.none(),
-        widget=forms.RadioSelect,
-        label="Keep this artist",
-        help_text="The others are deleted; their credits and article links move to this one.",
-    )
-
-    def __init__(self, *args, artists, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = artists

@@ -6,7 +6,6 @@ from taggit.models import TaggedItemBase
 
 from images.validators import validate_image_upload
 from newsroom.db import AtomicSaveMixin
-from newsroom.links import reverse
 from newsroom.natural_keys import BySlugManager, BySlugQuerySet, SlugNaturalKey
 
 
@@ -46,8 +45,8 @@ class Contributor(AtomicSaveMixin, SlugNaturalKey, models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("people:contributor", kwargs={"slug": self.slug})
+    # Its page, with the stories in its bylines, is the site's: ABSOLUTE_URL_OVERRIDES in
+    # newsroom/settings.py gives it `get_absolute_url`.
 
     def clean(self):
         _require_alt_text(self)
@@ -167,8 +166,8 @@ class Artist(AtomicSaveMixin, SlugNaturalKey, models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("people:artist", kwargs={"slug": self.slug})
+    # Its page, with the stories mentioning it, is the site's: ABSOLUTE_URL_OVERRIDES in
+    # newsroom/settings.py gives it `get_absolute_url`.
 
     def clean(self):
         _require_alt_text(self)

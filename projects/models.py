@@ -2,7 +2,6 @@ from django.db import models
 from django.db.models import F, Q
 
 from newsroom.db import AtomicSaveMixin
-from newsroom.links import reverse
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 
 
@@ -117,8 +116,8 @@ class MediaProject(AtomicSaveMixin, SlugNaturalKey, models.Model):
             self.release_year = self.release_date.year
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse("projects:detail", kwargs={"slug": self.slug})
+    # Its page, with the stories about it, is the site's: ABSOLUTE_URL_OVERRIDES in
+    # newsroom/settings.py gives it `get_absolute_url`.
 
     @property
     def running_time(self):

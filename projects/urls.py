@@ -6,5 +6,4 @@ app_name = "projects"
 
 urlpatterns = [
     path("projects/", views.MediaProjectIndexView.as_view(), name="index"),
-    path("projects/<slug:slug>/", views.MediaProjectDetailView.as_view(), name="detail"),
 ]

@@ -1,10 +1,9 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.views.generic import ListView
 
-from articles.views import SubjectArticlesView
 from newsroom import tagcache
 
-from .models import KIND_PLURALS, Credit, MediaProject, ProjectRelation
+from .models import KIND_PLURALS, Credit, MediaProject
 
 # Who a project is by, on the list of projects.
 BY_ROLES = (Credit.Role.PERFORMER, Credit.Role.DIRECTOR)
@@ -46,28 +45,3 @@ class MediaProjectIndexView(ListView):
             groups=[(KIND_PLURALS.get(kind, kind), members) for kind, members in groups.items()],
         )
         return context
-
-
-class MediaProjectDetailView(SubjectArticlesView):
-    template_name = "projects/mediaproject_detail.html"
-    subject_context_name = "project"
-
-    def get_subject_queryset(self):
-        return MediaProject.objects.with_credits().prefetch_related(
-            Prefetch(
-                "outgoing_relations",
-                queryset=ProjectRelation.objects.select_related("target").order_by(
-                    "relation", "target__title"
-                ),
-            ),
-            Prefetch(
-                "incoming_relations",
-                queryset=ProjectRelation.objects.select_related("source").order_by(
-                    "relation", "position", "source__title"
-                ),
-            ),
-        )
-
-    def get_articles(self, published):
-        project = self.subject
-        return published.filter(Q(related_projects=project) | Q(projects=project)).distinct()

@@ -54,24 +54,24 @@ class Named:
 def test_arguments_other_than_strings_and_integers_are_not_kept():
     record = Named("first-slug")
     links._kept.cache_clear()
-    assert links.reverse("people:artist", args=[record]) == "/artists/first-slug/"
+    assert links.reverse("articles:artist", args=[record]) == "/artists/first-slug/"
     record.text = "second-slug"
-    assert links.reverse("people:artist", args=[record]) == "/artists/second-slug/"
-    assert links.reverse("people:artist", args=[True]) == django_reverse(
-        "people:artist", args=[True]
+    assert links.reverse("articles:artist", args=[record]) == "/artists/second-slug/"
+    assert links.reverse("articles:artist", args=[True]) == django_reverse(
+        "articles:artist", args=[True]
     )
     assert links._kept.cache_info().currsize == 0
-    assert links.reverse("people:artist", args=["first-slug"]) == "/artists/first-slug/"
+    assert links.reverse("articles:artist", args=["first-slug"]) == "/artists/first-slug/"
     assert links._kept.cache_info().currsize == 1
 
 
 def test_a_new_urlconf_is_followed():
-    before = links.reverse("people:artist", kwargs={"slug": "kanye-west"})
+    before = links.reverse("articles:artist", kwargs={"slug": "kanye-west"})
     with override_settings(ROOT_URLCONF=__name__):
         assert links.reverse("artist", kwargs={"slug": "kanye-west"}) == "/elsewhere/kanye-west/"
         with pytest.raises(NoReverseMatch):
-            links.reverse("people:artist", kwargs={"slug": "kanye-west"})
-    assert links.reverse("people:artist", kwargs={"slug": "kanye-west"}) == before
+            links.reverse("articles:artist", kwargs={"slug": "kanye-west"})
+    assert links.reverse("articles:artist", kwargs={"slug": "kanye-west"}) == before
 
 
 def test_the_script_prefix_is_part_of_the_key():
