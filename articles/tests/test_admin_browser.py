@@ -125,3 +125,17 @@ def test_insert_an_artist_from_the_toolbar_and_restore_autosaved_text(browser, s
             'Studio notes with [artist id="1230523"]Kanye West[/artist]*italic text*'
         )
         page.screenshot(path=ARTIFACTS / "admin-toolbar.png")
+
+
+def test_a_byline_row_fits_a_phone_screen(browser, site):  # noqa: F811
+    article = Article.objects.get(slug=ARTICLE.strip("/").split("/")[-1])
+    with open_page(browser, viewport={"width": 360, "height": 800}) as page:
+        log_in(page.context, site)
+        page.goto(f"{site}/admin/articles/article/{article.pk}/change/")
+        # The contributor, its delete box and its order buttons without a sideways scroll.
+        widths = page.evaluate(
+            "(() => { const g = document.querySelector('#bylines-group');"
+            " return [g.scrollWidth, g.clientWidth]; })()"
+        )
+        assert widths[0] <= widths[1], widths
+        expect(page.locator("#bylines-group .order-button").first).to_be_in_viewport()
