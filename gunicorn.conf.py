@@ -27,6 +27,14 @@ control_socket_disable = True
 preload_app = True
 
 
+def when_ready(server):
+    # With the application loaded: what its first requests would load, loaded once for all
+    # the workers (newsroom.wsgi.load_before_fork).
+    from newsroom.wsgi import load_before_fork
+
+    load_before_fork()
+
+
 def pre_fork(server, worker):
     # What the master loaded is kept out of the workers' garbage collection, which would
     # otherwise touch (and so copy) every shared page of it: see gc.freeze.
