@@ -19,6 +19,7 @@ import contextvars
 import hashlib
 import html as html_lib
 import re
+import time
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -613,11 +614,15 @@ def render_body(body: str, *, feed: bool = False) -> SafeString:
 def render_bodies(bodies: Sequence[str], *, feed: bool = False) -> list[SafeString]:
     """Several bodies at once (a feed's items), with one look-up per tag name for them all."""
     parsed = [reader_nodes(body) for body in bodies]
+    # What the cards kept from this render show may have been read by the look-ups.
+    looked_up = time.time_ns()
     resolved = resolve(node for nodes in parsed for node in nodes)
-    return [_render(nodes, resolved, feed=feed) for nodes in parsed]
+    return [_render(nodes, resolved, feed=feed, looked_up=looked_up) for nodes in parsed]
 
 
-def _render(nodes: list[Node], resolved: dict[int, Any], *, feed: bool) -> SafeString:
+def _render(
+    nodes: list[Node], resolved: dict[int, Any], *, feed: bool, looked_up: int
+) -> SafeString:
     placeheld = with_placeholders(nodes)
     block_slots = {
         index
@@ -627,16 +632,19 @@ def _render(nodes: list[Node], resolved: dict[int, Any], *, feed: bool) -> SafeS
         and resolved[id(slot)] is not None
     }
     html = sanitize(markdown(placeheld, block_slots))
-    html = fill_tags(html, placeheld.slots, resolved, feed=feed)
+    html = fill_tags(html, placeheld.slots, resolved, feed=feed, looked_up=looked_up)
     return mark_safe(_tidy(html))
 
 
-def fill_tags(html: str, slots: list[Node | str], resolved: dict[int, Any], *, feed: bool) -> str:
+def fill_tags(
+    html: str, slots: list[Node | str], resolved: dict[int, Any], *, feed: bool, looked_up: int
+) -> str:
     """The rendered tags in place of their placeholders. Each tag's HTML has passed the
     sanitizer on its own (a card once when it is rendered, not in every body that shows it);
-    the text put into it is escaped, so the whole stays within the allow-list."""
+    the text put into it is escaped, so the whole stays within the allow-list. `looked_up`:
+    when the records in `resolved` were read (`time.time_ns()`)."""
     tags = [slot for slot in slots if isinstance(slot, Shortcode)]
-    mentions = None if feed else _MentionRenderer(tags, resolved)
+    mentions = None if feed else _MentionRenderer(tags, resolved, looked_up)
 
     def fill(match: re.Match[str]) -> str:
         mark, slot = match.group(1), slots[int(match.group(2).translate(_UNDIGITS))]
@@ -734,8 +742,9 @@ class _MentionRenderer:
     until that artist changes.
     """
 
-    def __init__(self, nodes: list[Node], resolved: dict[int, Any]) -> None:
+    def __init__(self, nodes: list[Node], resolved: dict[int, Any], looked_up: int) -> None:
         self.count = 0
+        self.looked_up = looked_up
         wanted = {
             self._key(node, resolved[id(node)])
             for node in nodes
@@ -770,7 +779,9 @@ class _MentionRenderer:
                 rest = [pk for pk in pks if pk not in known]
                 self.full[name] = {pk: known[pk] for pk in pks if pk in known}
                 self.full[name].update(REGISTRY[name].load(rest) if rest else {})
-        self.recording.started = known_since(self.recording.started)
+        # A card may be rendered from the record its tag's look-up read (a contributor, a
+        # photo): it is as old as that read, and is not kept if the record changed since.
+        self.recording.started = known_since(min(self.recording.started, self.looked_up))
 
     def render(self, node: Shortcode, obj: Any) -> str:
         self.count += 1

@@ -166,3 +166,33 @@ def test_control_characters_and_lone_surrogates_do_not_break_rendering():
     html = render_body("a\x00b\x07c \ud800 d")
     html.encode("utf-8")
     assert "a" in html and "d" in html
+
+
+@pytest.mark.parametrize("kind", ["contributor", "image"])
+def test_a_record_changed_while_a_body_renders_is_not_kept_as_it_was(monkeypatch, kind):
+    # A contributor's mention and a photo's figure are rendered from the record their tag's
+    # look-up read. Changed after that read and before the rendered card is kept, the card is
+    # not kept: the next body naming the record shows it as it is now.
+    from articles import rendering
+    from newsroom.testing import make_image
+
+    if kind == "contributor":
+        record = make_contributor(name="Old Name")
+        tag = f'[contributor slug="{record.slug}" /]'
+    else:
+        record = make_image(size=(40, 30), caption="Old Name")
+        tag = f'[image id="{record.pk}" /]'
+    real_markdown, changed = rendering.markdown, []
+
+    def markdown_while_an_editor_saves(*args, **kwargs):
+        if not changed:
+            changed.append(True)
+            setattr(record, "name" if kind == "contributor" else "caption", "New Name")
+            record.save()
+        return real_markdown(*args, **kwargs)
+
+    monkeypatch.setattr(rendering, "markdown", markdown_while_an_editor_saves)
+    render_body(f"First:\n\n{tag}\n\nEnd.")
+    monkeypatch.setattr(rendering, "markdown", real_markdown)
+    again = render_body(f"Second:\n\n{tag}\n\nEnd.")
+    assert "New Name" in again and "Old Name" not in again
