@@ -19,7 +19,7 @@ from images.models import Image as LibraryImage
 from newsroom.admin_tools import OutOfRangeFiltersMixin
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
 from people import admin as people_admin
-from people.models import Artist
+from people.models import Artist, Contributor
 from projects.models import MediaProject
 
 from . import revisions, services
@@ -326,9 +326,21 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
             self.message_user(request, f"Body: {problem}", messages.WARNING)
 
 
-# Artists, as the people app's admin shows them, with what concerns the stories that link to
-# them: deleting one that published stories link to is refused, and merging artists rewrites
-# those stories' links. Registered from here, since people know nothing of articles.
+# Contributors and artists, as the people app's admin shows them, with what concerns their
+# stories: how many there are; for an artist, deleting one that published stories link to is
+# refused, and merging artists rewrites those stories' links. Registered from here, since
+# people know nothing of articles.
+
+
+class ContributorAdmin(people_admin.ContributorAdmin):
+    list_display = [*people_admin.ContributorAdmin.list_display, "article_count"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_articles=models.Count("bylines"))
+
+    @admin.display(description="articles", ordering="num_articles")
+    def article_count(self, obj):
+        return obj.num_articles
 
 
 class MergeArtistsForm(forms.Form):
@@ -345,7 +357,16 @@ class MergeArtistsForm(forms.Form):
 
 
 class ArtistAdmin(people_admin.ArtistAdmin):
+    list_display = [*people_admin.ArtistAdmin.list_display, "mention_count"]
     actions = ["merge_artists"]
+
+    def get_queryset(self, request):
+        mentions = models.Count("mentioned_in", distinct=True)
+        return super().get_queryset(request).annotate(num_mentions=mentions)
+
+    @admin.display(description="articles", ordering="num_mentions")
+    def mention_count(self, obj):
+        return obj.num_mentions
 
     def get_deleted_objects(self, objs, request):
         """Refuse to delete artists that published articles still link to: the links would
@@ -403,5 +424,6 @@ class ArtistAdmin(people_admin.ArtistAdmin):
         )
 
 
-admin.site.unregister(Artist)
-admin.site.register(Artist, ArtistAdmin)
+for model, model_admin in ((Artist, ArtistAdmin), (Contributor, ContributorAdmin)):
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

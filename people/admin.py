@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count
 from django.utils.html import format_html
 
 from images.uploads import RefusedUploadsAdminMixin
@@ -17,7 +16,7 @@ class DisciplineAdmin(admin.ModelAdmin):
 
 @admin.register(Contributor)
 class ContributorAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "role", "is_organization", "user", "article_count"]
+    list_display = ["name", "role", "is_organization", "user"]
     # The photo comes last: if an upload is refused part way, everything above it has arrived.
     fields = ["name", "slug", "role", "is_organization", "bio", "user", "photo_alt", "photo"]
     list_select_related = ["user"]
@@ -25,17 +24,10 @@ class ContributorAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_articles=Count("bylines"))
-
-    @admin.display(description="articles", ordering="num_articles")
-    def article_count(self, obj):
-        return obj.num_articles
-
 
 @admin.register(Artist)
 class ArtistAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "external_id", "discipline_list", "has_photo", "mention_count"]
+    list_display = ["name", "external_id", "discipline_list", "has_photo"]
     list_filter = ["is_group", "disciplines", "tags"]
     search_fields = ["name", "slug", "=external_id", "summary"]
     prepopulated_fields = {"slug": ["name"]}
@@ -64,12 +56,7 @@ class ArtistAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("disciplines")
-            .annotate(num_mentions=Count("mentioned_in", distinct=True))
-        )
+        return super().get_queryset(request).prefetch_related("disciplines")
 
     @admin.display(description="disciplines")
     def discipline_list(self, obj):
@@ -78,10 +65,6 @@ class ArtistAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
     @admin.display(description="photo", boolean=True)
     def has_photo(self, obj):
         return bool(obj.photo)
-
-    @admin.display(description="articles", ordering="num_mentions")
-    def mention_count(self, obj):
-        return obj.num_mentions
 
     @admin.display(description="public page")
     def profile_link(self, obj):

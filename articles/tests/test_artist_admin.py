@@ -94,3 +94,22 @@ def test_merge_needs_permission_to_change_articles_and_credits(client):
         },
     )
     assert Artist.objects.count() == 2
+
+
+def test_the_lists_of_artists_and_contributors_count_their_stories(admin_client):
+    import re
+
+    from newsroom.testing import make_contributor
+
+    artist, writer = make_artist(name="Counted Artist"), make_contributor(name="Counted Writer")
+    mention = f'[artist id="{artist.external_id}"]x[/artist]'
+    for _ in range(3):
+        make_article(body=mention, contributors=[writer])
+    for url, name in (
+        (reverse("admin:people_artist_changelist"), "Counted Artist"),
+        (reverse("admin:people_contributor_changelist"), "Counted Writer"),
+    ):
+        html = admin_client.get(url).content.decode()
+        row = html[html.index(name) :]
+        row = row[: row.index("</tr>")]
+        assert re.search(r'<td class="field-(mention|article)_count">3</td>', row), row
