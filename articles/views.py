@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from newsroom import tagcache
+from newsroom import pagecache, tagcache
 from people.models import Artist, Contributor
 from projects.models import KIND_PLURALS, Credit, MediaProject, ProjectRelation
 
@@ -50,7 +50,7 @@ class KeptCountMixin:
         return paginator
 
 
-class HomeView(KeptCountMixin, ListView):
+class HomeView(pagecache.PageNumberMixin, KeptCountMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
@@ -68,7 +68,7 @@ class HomeView(KeptCountMixin, ListView):
         return context
 
 
-class SubjectArticlesView(KeptCountMixin, ListView):
+class SubjectArticlesView(pagecache.PageNumberMixin, KeptCountMixin, ListView):
     """A page about one thing (an artist, a contributor, a tag, a project) above the published
     articles about it, paginated. Subclasses say how to find the thing and its articles."""
 
@@ -227,7 +227,7 @@ class SharedPreviewView(ArticleDetailView):
         return response
 
 
-class SearchView(ListView):
+class SearchView(pagecache.PageNumberMixin, ListView):
     template_name = "articles/article_search.html"
     context_object_name = "articles"
     paginate_by = 20
@@ -250,6 +250,9 @@ class SearchView(ListView):
         # Counted no further than the ranking's limit, without ranking or ordering anything.
         self.found = newest_first.order_by()[: SEARCH_RANKED_UP_TO + 1].count()
         self.many = self.found > SEARCH_RANKED_UP_TO
+        if self.found:
+            # Only a search that finds stories is kept: made-up words would each be a page.
+            pagecache.accept(self.request, q=self.query)
         queryset = newest_first if self.many else published.search(self.query)
         # Bodies are not shown; the plain text gives the snippets where the database cannot.
         return queryset.select_related("lead_image").defer("body")
@@ -300,7 +303,7 @@ LETTERS = [chr(code) for code in range(ord("A"), ord("Z") + 1)]
 OTHER = "#"
 
 
-class ArtistIndexView(ListView):
+class ArtistIndexView(pagecache.PageNumberMixin, ListView):
     """Every artist A–Z with their photo (or monogram) and how many published stories mention
     them; one letter at a time when the reader picks one."""
 
@@ -311,6 +314,7 @@ class ArtistIndexView(ListView):
     def get(self, request, *args, **kwargs):
         letter = request.GET.get("letter", "").upper()
         self.letter = letter if letter in LETTERS or letter == OTHER else ""
+        pagecache.accept(request, letter=self.letter)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

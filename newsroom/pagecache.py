@@ -10,6 +10,21 @@ It also does the HTTP side for public pages: an ETag and Last-Modified, 304 for 
 requests, a Cache-Control that lets a CDN keep the page for PAGE_CACHE_CDN_SECONDS and serve
 it stale while it revalidates, and Vary: Cookie, since a signed-in editor may be shown a
 different page. Responses to requests with a session are never stored by anyone.
+
+Query parameters. A page is kept under its address with the query parameters it reads, and
+only with values it accepts, so that made-up addresses cannot fill the cache: a view declares
+each parameter it read, with the value it took it as, by calling `accept()`:
+
+    pagecache.accept(request, kind=self.kind)   # "" when ?kind= named no known kind
+
+and a `ListView` adds `PageNumberMixin`, which accepts `page` once the paginator found the page
+(a page that does not exist is a 404, never kept). The response is kept only when every
+parameter of the request (bar `utm_*` and click ids, which are left out of the key) was accepted
+with exactly the value the request gave, once: `?kind=album` is kept, while `?kind=bogus`
+(taken as ""), `?page=02` (taken as 2), `?letter=k` (taken as K), `?kind=album&kind=song` and
+any parameter the view never read are answered by the view, uncached. A view that cannot tell
+a good value from a bad one (an opaque cursor) simply does not accept it: its pages are then
+rendered on every request, which is safe.
 """
 
 from __future__ import annotations
@@ -35,6 +50,40 @@ TRACKING_PARAMS = ("fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "i
 
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
 
+_ACCEPTED = "page_cache_params"
+
+
+def accept(request, **params) -> None:
+    """Let the page cache keep this page under these query parameters, with these values: the
+    values the view took them as (`str()` of each). A parameter the request carries with any
+    other value, or that no view accepted, leaves the page uncached."""
+    request = getattr(request, "_request", request)  # a REST framework request wraps Django's
+    accepted = request.__dict__.setdefault(_ACCEPTED, {})
+    accepted.update((name, str(value)) for name, value in params.items())
+
+
+class PageNumberMixin:
+    """For a `ListView`: its page number enters the page cache's key once the page is found."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, objects, is_paginated = super().paginate_queryset(queryset, page_size)
+        accept(self.request, **{self.page_kwarg: page.number})
+        return paginator, page, objects, is_paginated
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith("utm_") or name in TRACKING_PARAMS
+
+
+def _params_accepted(request) -> bool:
+    """Whether the view accepted every parameter of the request, with the value it came with."""
+    accepted = getattr(request, _ACCEPTED, {})
+    return all(
+        len(values) == 1 and accepted.get(name) == values[0]
+        for name, values in request.GET.lists()
+        if not _ignored(name)
+    )
+
 
 def _signed_in(request) -> bool:
     return any(
@@ -56,17 +105,17 @@ def _public_request(request) -> bool:
 
 def page_key(request) -> str | None:
     """The cache key of the page a request asks for, or None when it must not be cached: not
-    a GET or HEAD, a session, an excluded path, or a query parameter pages do not know."""
+    a GET or HEAD, a session, or an excluded path. Whether the page may be stored under it is
+    known once the view has accepted its parameters (`accept()`)."""
     if not _public_request(request):
         return None
     path = request.path
-    params = []
-    for name, values in sorted(request.GET.lists()):
-        if name.startswith("utm_") or name in TRACKING_PARAMS:
-            continue
-        if name not in settings.PAGE_CACHE_QUERY_PARAMS:
-            return None
-        params.extend((name, value) for value in values)
+    params = [
+        (name, value)
+        for name, values in sorted(request.GET.lists())
+        if not _ignored(name)
+        for value in values
+    ]
     address = f"{request.scheme}://{request.get_host()}{path}?{urlencode(params)}"
     digest = hashlib.blake2b(address.encode("utf-8", "surrogatepass"), digest_size=16)
     return f"page:{digest.hexdigest()}"
@@ -118,11 +167,7 @@ class PageCacheMiddleware:
                 # What a signed-in editor is shown stays in their browser alone.
                 patch_cache_control(response, private=True, no_store=True)
             elif _public_request(request) and _storable(response):
-                # Not kept, so there is no time it last changed: the ETag alone validates it.
-                if "ETag" not in response:
-                    response["ETag"] = _etag(response.content)
-                _public_headers(response, ())
-                return get_conditional_response(request, etag=response["ETag"], response=response)
+                return self._not_kept(request, response)
             return response
 
         kept = tagcache.fetch(key)
@@ -135,6 +180,8 @@ class PageCacheMiddleware:
             response = self.get_response(request)
         if not _storable(response):
             return response
+        if not _params_accepted(request):
+            return self._not_kept(request, response)
         modified = time.time()
         self._validators(response, modified)
         _public_headers(response, rec.tags)
@@ -156,6 +203,15 @@ class PageCacheMiddleware:
         tagcache.store(key, kept, rec, settings.PAGE_CACHE_SECONDS)
         response["X-Page-Cache"] = "miss"
         return self._conditional(request, response, modified)
+
+    @staticmethod
+    def _not_kept(request, response):
+        """A public page that is not kept: there is no time it last changed, so the ETag alone
+        validates it."""
+        if "ETag" not in response:
+            response["ETag"] = _etag(response.content)
+        _public_headers(response, ())
+        return get_conditional_response(request, etag=response["ETag"], response=response)
 
     @staticmethod
     def _extra_headers(response) -> dict[str, str]:

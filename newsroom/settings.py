@@ -161,9 +161,6 @@ PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=0)
 PAGE_CACHE_CDN_SECONDS = env.int("PAGE_CACHE_CDN_SECONDS", default=60)
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=30)
 PAGE_CACHE_EXCLUDE = ["/admin/", "/preview/", "/healthz", "/bench/"]
-# Query parameters some page reads; a request with any other (bar utm_* and click ids) is
-# served uncached, so made-up parameters cannot fill the cache.
-PAGE_CACHE_QUERY_PARAMS = ["page", "q", "letter", "kind"]
 # Records of these apps are cache tags: loading one while a page renders makes the page depend
 # on it, and saving or deleting one purges what depends on it.
 CACHE_TAGGED_APPS = ["articles", "people", "projects", "images", "taggit"]

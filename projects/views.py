@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.views.generic import ListView
 
-from newsroom import tagcache
+from newsroom import pagecache, tagcache
 
 from .models import KIND_PLURALS, Credit, MediaProject
 
@@ -9,7 +9,7 @@ from .models import KIND_PLURALS, Credit, MediaProject
 BY_ROLES = (Credit.Role.PERFORMER, Credit.Role.DIRECTOR)
 
 
-class MediaProjectIndexView(ListView):
+class MediaProjectIndexView(pagecache.PageNumberMixin, ListView):
     """Every project grouped by kind, newest first; one kind at a time when the reader picks one."""
 
     template_name = "projects/mediaproject_list.html"
@@ -19,6 +19,7 @@ class MediaProjectIndexView(ListView):
     def get(self, request, *args, **kwargs):
         kind = request.GET.get("kind", "")
         self.kind = kind if kind in MediaProject.Kind.values else ""
+        pagecache.accept(request, kind=self.kind)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

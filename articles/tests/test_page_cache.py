@@ -1,5 +1,8 @@
 """The page cache: what readers are served from it, what purges it, and what never enters it."""
 
+import os
+import random
+import string
 import threading
 import time
 from datetime import timedelta
@@ -266,6 +269,87 @@ def test_made_up_query_parameters_bypass_the_cache_and_tracking_ones_are_ignored
     for n in range(3):
         response, _ = view(client, f"{url}?x={n}")
         assert response.status_code == 200 and "X-Page-Cache" not in response
+
+
+def kept_entries() -> int:
+    """How many entries the shared cache holds."""
+    from django.core.cache import cache
+
+    location = getattr(cache, "_dir", None)
+    if location is None:
+        pytest.skip("counts the file cache's entries; CACHE_URL names another cache")
+    return sum(1 for name in os.listdir(location) if name.endswith(".djcache"))
+
+
+def test_random_query_values_never_fill_the_cache(client):
+    artist = make_artist(name="Kanye West")
+    make_project(kind="album")
+    for _ in range(3):  # two pages of stories about the artist
+        make_article(body=mention(artist), tags=["music"])
+    good = ["/", "/artists/?letter=K", "/projects/?kind=album", "/search/?q=Kanye"]
+    good += [f"/artists/{artist.slug}/?page=1", "/tags/music/?page=1"]
+    for url in good:
+        view(client, url)
+        assert served_from_cache(client, url), url
+    before = kept_entries()
+    rng = random.Random(17)
+
+    def made_up():
+        word = "".join(rng.choices(string.ascii_letters + string.digits + "%-_ ", k=8))
+        return rng.choice([str(rng.randint(-5, 10**9)), "0" + str(rng.randint(1, 3)), word])
+
+    pages = [
+        ("/", "page"),
+        ("/artists/", "letter"),
+        ("/projects/", "kind"),
+        ("/search/", "q"),
+        (f"/artists/{artist.slug}/", "page"),
+        ("/projects/", "page"),
+    ]
+    statuses = set()
+    for n in range(1000):
+        path, name = pages[n % len(pages)]
+        if n % 10 == 9:  # a parameter no page reads
+            name = made_up()
+        response = client.get(path, {name: made_up()})
+        statuses.add(response.status_code)
+        assert response.get("X-Page-Cache") != "hit"
+    assert statuses <= {200, 404}
+    assert kept_entries() - before <= 5
+    # Pages that accepted their parameters are kept as before.
+    for url in good:
+        assert served_from_cache(client, url), url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/artists/?letter=k",  # the page shows K
+        "/artists/?letter=KK",
+        "/projects/?kind=bogus",
+        "/projects/?kind=album&kind=song",
+        "/?page=01",
+        "/?page=last",
+        "/search/?q=nothing+matches+this",
+        "/search/?q=Kanye++",
+    ],
+)
+def test_values_a_page_does_not_take_as_given_are_answered_uncached(client, url):
+    artist = make_artist(name="Kanye West")
+    make_article(body=mention(artist))
+    for _ in range(2):
+        response, queries = view(client, url)
+        assert response.status_code == 200, url
+        assert "X-Page-Cache" not in response and queries > 0
+        assert "public" in response["Cache-Control"] and response["ETag"]
+
+
+def test_a_page_number_that_exists_is_kept(client):
+    make_article()
+    view(client, "/?page=1")
+    assert served_from_cache(client, "/?page=1")
+    assert view(client, "/?page=2")[0].status_code == 404
+    assert view(client, "/?page=2")[0].get("X-Page-Cache") is None
 
 
 def test_a_page_rendered_while_what_it_shows_was_purged_is_not_kept(client):
