@@ -1,6 +1,7 @@
 import copy
 import secrets
 from datetime import timedelta
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -44,6 +45,10 @@ class ArticleQuerySet(BySlugQuerySet):
 
     def by_contributor(self, contributor):
         return self.filter(bylines__contributor=contributor)
+
+    def formerly_at(self, address: str):
+        """Articles once read at `address` (see `Article.keep_address`): at most one."""
+        return self.filter(former_addresses__path=normalize_address(address))
 
     def from_share_token(self, token: str):
         """The article a share link names, if the link is genuine, unexpired and not revoked;
@@ -231,6 +236,17 @@ def _without_card_data(artist):
     return light
 
 
+def normalize_address(address: str) -> str:
+    """An address as former addresses are stored and looked up: its path, decoded, with one
+    slash at each end (old links circulate with and without the last one), and its query
+    string if it has one. A full URL counts for its path and query alone."""
+    parts = urlsplit(address.strip())
+    path = "/" + unquote(parts.path).strip("/")
+    if path != "/":
+        path += "/"
+    return f"{path}?{parts.query}" if parts.query else path
+
+
 def new_preview_key():
     return secrets.token_urlsafe(16)
 
@@ -375,6 +391,20 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def keep_address(self, address: str) -> "FormerAddress | None":
+        """Have `address`, where this story was once read (its address before a change of
+        slug, its address on an earlier site), lead to it: while the story is published, a
+        request there that finds nothing is answered with a permanent redirect to its current
+        address (`articles.middleware.FormerAddressMiddleware`). An address another story kept
+        moves to this one. The story's current address is not kept (None)."""
+        path = normalize_address(address)
+        if path == normalize_address(self.get_absolute_url()):
+            return None
+        if len(path) > FormerAddress.MAX_LENGTH:
+            raise ValueError(f"An address is at most {FormerAddress.MAX_LENGTH} characters.")
+        former, _ = FormerAddress.objects.update_or_create(path=path, defaults={"article": self})
+        return former
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -602,3 +632,24 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.article}"
+
+
+class FormerAddress(models.Model):
+    """An address a story was once read at, which leads to its current address."""
+
+    MAX_LENGTH = 500
+
+    path = models.CharField(
+        max_length=MAX_LENGTH,
+        unique=True,
+        help_text="For example: /news/1608065/some-story/ or /articles/an-earlier-slug/.",
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_addresses")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name_plural = "former addresses"
+
+    def __str__(self):
+        return self.path

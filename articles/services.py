@@ -86,6 +86,25 @@ def sync_mentions(article) -> None:
         search.update_vectors([article.pk])
 
 
+def keep_former_addresses(article, *, before: tuple[str, str, str | None] | None) -> None:
+    """After a save of `article`: an address it was published at before a change of slug, and
+    its legacy address, lead to it from now on; its current address is taken off whichever
+    story kept it before. `before` is the (slug, status, legacy_path) the save replaced, None
+    for a new row or one loaded by loaddata."""
+    from newsroom.links import reverse
+
+    from .models import Article, FormerAddress
+
+    slug_changed = before is None or before[0] != article.slug
+    if slug_changed:
+        current = article.get_absolute_url()
+        FormerAddress.objects.filter(path=current).delete()
+    if before is not None and slug_changed and before[1] == Article.Status.PUBLISHED:
+        article.keep_address(reverse("articles:detail", kwargs={"slug": before[0]}))
+    if article.legacy_path and (before is None or before[2] != article.legacy_path):
+        article.keep_address(article.legacy_path)
+
+
 def resync_articles_containing(tag: str, needles: list[str]) -> None:
     """Re-derive mentions for the articles whose body has a `tag` shortcode and any of
     `needles` (an id or slug): a cheap superset of the articles that may refer to it."""

@@ -43,6 +43,32 @@ def note_substantive_change(sender, instance, raw, update_fields=None, **kwargs)
         instance.revised_at = timezone.now()
 
 
+# What a save may change of a story's addresses.
+ADDRESS_FIELDS = ("slug", "status", "legacy_path")
+# A save of chosen fields, none of them an address.
+ADDRESS_UNCHANGED = object()
+
+
+@receiver(pre_save, sender=Article, dispatch_uid="articles.address_before")
+def remember_address(sender, instance, raw, update_fields=None, **kwargs):
+    instance._address_before = None
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not set(ADDRESS_FIELDS) & set(update_fields):
+        instance._address_before = ADDRESS_UNCHANGED
+        return
+    instance._address_before = (
+        Article.objects.filter(pk=instance.pk).values_list(*ADDRESS_FIELDS).first()
+    )
+
+
+@receiver(post_save, sender=Article, dispatch_uid="articles.former_addresses")
+def keep_former_addresses(sender, instance, **kwargs):
+    before = instance.__dict__.pop("_address_before", None)
+    if before is not ADDRESS_UNCHANGED:
+        services.keep_former_addresses(instance, before=before)
+
+
 @receiver(post_save, sender=Article, dispatch_uid="articles.sync_mentions")
 def article_saved(sender, instance, raw, **kwargs):
     services.sync_mentions(instance)

@@ -27,5 +27,4 @@ urlpatterns = [
     ),
     re_path(r"^feeds/tags/(?P<slug>[-\w]+)/$", feeds.TagFeed(), name="tag-rss"),
     re_path(r"^feeds/tags/(?P<slug>[-\w]+)/atom/$", feeds.TagAtomFeed(), name="tag-atom"),
-    path("news/<path:path>", views.legacy_redirect, name="legacy"),
 ]

@@ -284,13 +284,6 @@ class SearchView(pagecache.PageNumberMixin, ListView):
         return context
 
 
-def legacy_redirect(request, path):
-    # Old links circulate with and without the trailing slash; legacy paths are stored with it.
-    legacy_path = f"/news/{path.rstrip('/')}/"
-    article = get_object_or_404(Article.objects.published(), legacy_path=legacy_path)
-    return redirect(article, permanent=True)
-
-
 # Pages about an artist, a contributor or a project: the record above the stories about it. They
 # live here, with the tag page, because they list stories: people and projects know nothing of
 # articles.

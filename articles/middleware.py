@@ -1,0 +1,33 @@
+"""Old addresses of stories lead to where they are now."""
+
+from django.http import HttpResponsePermanentRedirect
+
+from .models import Article
+
+
+class FormerAddressMiddleware:
+    """A GET that finds nothing (404) at an address a published story was once read at
+    (`Article.keep_address`: an earlier slug, a legacy address) is answered with a permanent
+    redirect to the story's current address, in one hop however often it moved. Its query
+    string goes along, unless the address was kept with it. Only requests that found nothing
+    cost a look-up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        published = Article.objects.published().only("slug")
+        query = request.META.get("QUERY_STRING", "")
+        # An address kept with its query string (an old site's "/?p=123") is that address alone.
+        if query:
+            article = published.formerly_at(f"{request.path_info}?{query}").first()
+            if article is not None:
+                return HttpResponsePermanentRedirect(article.get_absolute_url())
+        article = published.formerly_at(request.path_info).first()
+        if article is None:
+            return response
+        location = article.get_absolute_url()
+        return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
