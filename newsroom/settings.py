@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "people",
     "projects",
     "articles",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
