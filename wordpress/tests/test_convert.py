@@ -61,7 +61,8 @@ CASES = [
     ('[artist id="42"]Someone[/artist]', "Someone"),
     # Photos.
     (
-        '[caption id="attachment_20" width="300"]<img class="wp-image-20" src="x.jpg" /> A "b" [c][/caption]',
+        '[caption id="attachment_20" width="300"]<img class="wp-image-20" src="x.jpg" />'
+        ' A "b" [c][/caption]',
         '[image id="7" caption="A ”b” (c)" /]',
     ),
     ('[caption id="attachment_99"]<img src="y.jpg"> Cap[/caption]', "Cap"),
@@ -72,7 +73,8 @@ CASES = [
     ('<a href="big.jpg"><img class="wp-image-21" src="z.jpg"></a>', '[image id="8" /]'),
     ('<p>Before <img class="wp-image-21"> after</p>', 'Before\n\n[image id="8" /]\n\nafter'),
     (
-        '<figure class="wp-block-image"><img class="wp-image-20" src="a.jpg"/><figcaption>Cap</figcaption></figure>',
+        '<figure class="wp-block-image"><img class="wp-image-20" src="a.jpg"/>'
+        "<figcaption>Cap</figcaption></figure>",
         '[image id="7" caption="Cap" /]',
     ),
     ('[gallery ids="20, 21,99"]', '[image id="7" /]\n\n[image id="8" /]'),
@@ -95,7 +97,9 @@ CASES = [
     ),
     ('<iframe src="https://evil.example/x"></iframe>', ""),
     (
-        '<!-- wp:embed {"url":"https://open.spotify.com/album/3WFTGIO6E3Xh4paEOBY9OU"} -->\n<figure><div>\nhttps://open.spotify.com/album/3WFTGIO6E3Xh4paEOBY9OU\n</div></figure>\n<!-- /wp:embed -->',
+        '<!-- wp:embed {"url":"https://open.spotify.com/album/3WFTGIO6E3Xh4paEOBY9OU"} -->\n'
+        "<figure><div>\nhttps://open.spotify.com/album/3WFTGIO6E3Xh4paEOBY9OU\n</div></figure>\n"
+        "<!-- /wp:embed -->",
         '[embed url="https://open.spotify.com/album/3WFTGIO6E3Xh4paEOBY9OU" /]',
     ),
     (
