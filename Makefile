@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Test processes: one per core (pytest-xdist); TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: help setup env migrate seed run serve test test-postgres lint format check bench axe browser clean
 
@@ -58,7 +60,7 @@ test: setup axe
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # Body rendering in process, then the site under load (bench/bench_http.py: gunicorn and wrk at
 # 10,000 articles, about 15 minutes; BENCH_ARGS="--articles 1000 --rounds 1" for a quick look).

@@ -63,7 +63,7 @@ def open_page(browser, **context_options):
     context = browser.new_context(
         viewport=context_options.pop("viewport", DESKTOP), **context_options
     )
-    context.set_default_timeout(5000)
+    context.set_default_timeout(30_000)
     try:
         yield context.new_page()
     finally:

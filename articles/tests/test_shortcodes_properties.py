@@ -4,7 +4,6 @@ straightforward one-regex reference of the grammar."""
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -305,13 +304,11 @@ def _megabyte_bodies() -> dict[str, str]:
     }
 
 
-def test_megabyte_bodies_parse_quickly() -> None:
-    for label, body in _megabyte_bodies().items():
-        began = time.perf_counter()
+def test_megabyte_bodies_parse_into_pieces_that_rebuild_them() -> None:
+    # Whether parsing stays linear is checked by the growth ratios of test_linear_time; this
+    # one checks that the worst shapes at a megabyte still parse into consistent pieces.
+    for body in _megabyte_bodies().values():
         nodes = parse(body, TAGS)
         problems = find_problems(body, TAGS)
-        elapsed = time.perf_counter() - began
         check_invariants(body, nodes, TAGS)
         assert all(p.offset < len(body) for p in problems)
-        # Generous bound: only catches a quadratic slide, not ordinary machine noise.
-        assert elapsed < 10, label
