@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from newsroom import tagcache
 from newsroom.links import reverse
@@ -77,10 +78,13 @@ class LatestArticlesFeed(Feed):
     def title(self, obj=None):
         return f"{settings.SITE_NAME}: latest news"
 
-    def description(self, obj=None):
+    def subtitle(self, obj=None):
+        """What the feed holds, in plain text (Atom's subtitle)."""
         return f"The latest stories from {settings.SITE_NAME}."
 
-    subtitle = description
+    def description(self, obj=None):
+        # Feed readers show an RSS channel's description as HTML: a record's name in it is text.
+        return escape(self.subtitle(obj))
 
     def link(self, obj=None):
         return reverse("articles:home")
@@ -145,10 +149,8 @@ class SubjectFeed(LatestArticlesFeed):
     def title(self, obj=None):
         return f"{settings.SITE_NAME}: {obj.name}"
 
-    def description(self, obj=None):
+    def subtitle(self, obj=None):
         return f"Stories from {settings.SITE_NAME} {self.relation} {obj.name}."
-
-    subtitle = description
 
     def link(self, obj=None):
         return obj.get_absolute_url()
