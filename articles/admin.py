@@ -1,10 +1,16 @@
+from collections import Counter
+from contextlib import nullcontext
+
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+from reversion.utils import mute_signals
 
 from images.admin import thumbnail as image_thumbnail
 from images.models import Image as LibraryImage
@@ -22,7 +29,7 @@ from people import admin as people_admin
 from people.models import Artist, Contributor
 from projects.models import MediaProject
 
-from . import revisions, services
+from . import revisions, roles, services
 from .admin_actions import StateFilter, back_to_draft, publish_now, schedule, submit_for_review
 from .forms import ArticleAdminForm, body_length_validator
 from .models import Article, Byline, Correction
@@ -50,6 +57,30 @@ class CorrectionInline(admin.TabularInline):
     extra = 0
     verbose_name = "correction or clarification"
     verbose_name_plural = "corrections and clarifications (shown at the foot of the story)"
+
+
+class _Undone(Exception):  # noqa: N818 (not an error: carries the page of an undone restore)
+    """Leaves the transaction of a restore shown but not saved, carrying its page."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+def revision_times(actions) -> list[str]:
+    """When each revision was made, as the history lists it: to the second where two
+    revisions share a minute, so they can be told apart."""
+    times = [timezone.localtime(action["revision"].date_created) for action in actions]
+    minutes = Counter(when.replace(second=0, microsecond=0) for when in times)
+    return [
+        date_format(when, "DATETIME_FORMAT")
+        if minutes[when.replace(second=0, microsecond=0)] == 1
+        else date_format(when, "N j, Y, g:i:s a")
+        for when in times
+    ]
+
+
+def _digits(values):
+    return [int(value) for value in values if str(value).isdigit()]
 
 
 def artist_shortcode(artist) -> str:
@@ -126,17 +157,16 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
 
     def has_publish_permission(self, request, obj=None):
         """Publishing, scheduling and unpublishing are for editors (the publish permission)."""
-        return request.user.has_perm("articles.publish_article")
+        return roles.can_publish(request.user)
 
     # Writers (staff without the publish permission) change only their own stories (created
-    # by them or bylined to them) while those are drafts or in review, and delete nothing.
-    # Checked here, so the change form, direct POSTs and each object of a bulk action obey it.
+    # by them or bylined to them) while those are drafts or in review, and delete nothing
+    # (articles/roles.py). Checked here, so the change form, direct POSTs, each object of a bulk
+    # action, and restoring a revision (before and after) obey it.
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        if obj is None or self.has_publish_permission(request):
-            return True
-        return obj.status != Article.Status.PUBLISHED and obj.is_owned_by(request.user)
+        return obj is None or roles.may_change_article(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.has_publish_permission(request)
@@ -172,10 +202,87 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
         return [preview, insert, compare, *super().get_urls()]
 
     object_history_template = "admin/articles/article/object_history.html"
+    revision_form_template = "admin/articles/article/revision_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            article = self.get_object(request, unquote(object_id))
+            if article is not None and self.has_change_permission(request, article):
+                revisions.keep_original(article.pk)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and request.POST.get("action"):
+            # A bulk action's change is a story's first admin edit as much as a form's is.
+            selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+            for article in self.get_queryset(request).filter(pk__in=_digits(selected)):
+                if self.has_change_permission(request, article):
+                    revisions.keep_original(article.pk)
+        return super().changelist_view(request, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore a revision's content (`revisions.RESTORED`) through the change form, which
+        says what will change. The story keeps its status, publication time and corrections. The
+        editor must be allowed to change the story as it is now and as the restore leaves it."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        when = date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i:s")
+        context = {
+            "title": f"Restore “{article}” as of {when}",
+            "revert": True,
+            "restore": revisions.restore_preview(article, version),
+            "restored_version": version,
+            "kept_state": article.state_label,
+            **(extra_context or {}),
+        }
+        try:
+            # On GET the restore is shown and undone; signals stay quiet so nothing outside
+            # the database (the page cache) hears of it.
+            quiet = (
+                nullcontext()
+                if request.method == "POST"
+                else mute_signals(pre_save, post_save, pre_delete, post_delete, m2m_changed)
+            )
+            with transaction.atomic(), quiet:
+                context["restore_notes"] = revisions.restore(article, version)
+                restored = self.get_object(request, str(article.pk))
+                if not self.has_change_permission(request, restored):
+                    raise PermissionDenied
+                with self.create_revision(request):
+                    response = self.changeform_view(request, str(article.pk), request.path, context)
+                    if request.method == "POST" and response.status_code == 302:
+                        reversion.set_comment(f"Restored the content of the revision of {when}.")
+                        return response
+                    response.template_name = self.revision_form_template
+                    response.render()
+                    raise _Undone(response)
+        except _Undone as undone:
+            return undone.response
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """Recover a deleted story: editors only, and only from the list of deleted stories."""
+        if not (roles.may_recover(request.user) and self.has_add_permission(request)):
+            raise PermissionDenied
+        get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not roles.may_recover(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    # Newest first: the compare form's defaults (the previous revision against the newest) and
+    # the list read the same way.
+    history_latest_first = True
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
-        actions = getattr(response, "context_data", {}).get("action_list", [])
+        context = getattr(response, "context_data", None) or {}
+        actions = context.get("action_list", [])
         if actions:
             # The compare form names versions; the list names revisions.
             versions = dict(
@@ -183,8 +290,11 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
                     self.model, unquote(object_id)
                 ).values_list("revision_id", "pk")
             )
-            for action in actions:
+            may_restore = self.has_change_permission(request, context.get("object"))
+            for action, when in zip(actions, revision_times(actions), strict=True):
                 action["version_id"] = versions.get(action["revision"].pk)
+                action["may_restore"] = may_restore
+                action["when"] = when
         return response
 
     def compare_view(self, request, object_id):

@@ -56,6 +56,34 @@ def make_article(*, contributors=(), tags=(), **fields):
     return article
 
 
+def make_story_with_everything(*, owner=None, **fields):
+    """A story with every relation an article has: two bylines (the first tied to `owner`'s
+    account when given), tags, a correction, a lead photo, a photo, an embed, an artist and a
+    project in the body, and a related project."""
+    from articles.models import Correction
+
+    artist = make_artist()
+    project = make_project()
+    body_photo = make_image(size=(64, 48))
+    fields.setdefault("lead_image", make_image(size=(64, 48)))
+    fields.setdefault(
+        "body",
+        f'[artist id="{artist.external_id}"]{artist.name}[/artist] on '
+        f'[project slug="{project.slug}"]{project.title}[/project].\n\n'
+        f'[image id="{body_photo.pk}" /]\n\n'
+        '[embed url="https://www.youtube.com/watch?v=dQw4w9WgXcQ" /]',
+    )
+    if owner is not None:
+        fields.setdefault("created_by", owner)
+    contributors = [make_contributor(user=owner), make_contributor()]
+    article = make_article(contributors=contributors, tags=["Tours", "Film"], **fields)
+    article.related_projects.add(make_project())
+    Correction.objects.create(
+        article=article, text="An earlier version misstated the running time."
+    )
+    return article
+
+
 def image_bytes(size=(1600, 1200), *, fmt="JPEG", color="#884422") -> bytes:
     """A generated test picture: a plain field with a lighter square at its centre, so crops
     can be told apart."""

@@ -30,8 +30,9 @@ def test_admin_saves_and_actions_keep_revisions_with_author_and_comment(admin_cl
         {"action": "publish_now", "_selected_action": [article.pk]},
     )
     kept = versions(article)
-    assert len(kept) == 2
-    newest, older = kept
+    assert len(kept) == 3  # the story as it was created outside the admin, then two edits
+    newest, older, original = kept
+    assert original.field_dict["body"] == "First words."
     assert newest.revision.get_comment() == "Published now."
     assert newest.revision.user == admin_user
     assert newest.field_dict["status"] == "published"
@@ -44,7 +45,7 @@ def test_a_revision_keeps_tags_bylines_and_related_projects(admin_client):
     article = make_article(contributors=[make_contributor()], tags=["Tours"])
     article.related_projects.add(make_project())
     save_form(admin_client, article, headline="With everything")
-    [version] = versions(article)
+    version, _original = versions(article)
     kinds = {v._model.__name__ for v in version.revision.version_set.all()}
     assert {"Article", "Byline", "TaggedArticle"} <= kinds
     assert version.field_dict["related_projects"]
@@ -56,7 +57,7 @@ def test_history_lists_revisions_and_compare_shows_a_word_diff(admin_client):
     save_form(admin_client, article, body="The film runs <b>35</b> minutes. More.")
     history = admin_client.get(reverse("admin:articles_article_history", args=[article.pk]))
     assert "Compare two revisions" in history.content.decode()
-    newest, older = versions(article)
+    newest, older, _original = versions(article)
     url = reverse("admin:articles_article_compare", args=[article.pk])
     page = admin_client.get(url, {"a": older.pk, "b": newest.pk}).content.decode()
     assert "<ins> More.</ins>" in page
