@@ -58,6 +58,19 @@ class CorrectionInline(admin.TabularInline):
     verbose_name = "correction or clarification"
     verbose_name_plural = "corrections and clarifications (shown at the foot of the story)"
 
+    # Editors only (articles/roles.py), whatever model permissions an account was given; and
+    # a correction on a published story is never deleted: its text may change instead.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and roles.may_correct(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and roles.may_correct(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and roles.may_delete_correction(
+            request.user, obj
+        )
+
 
 class _Undone(Exception):  # noqa: N818 (not an error: carries the page of an undone restore)
     """Leaves the transaction of a restore shown but not saved, carrying its page."""

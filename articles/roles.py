@@ -41,7 +41,13 @@ def may_correct(user) -> bool:
 def may_delete_correction(user, article) -> bool:
     """A correction on a published story stays: its text may change (the story's revisions keep
     the old one), but readers were told, so it is never taken away."""
-    return can_publish(user) and (article is None or article.status != Article.Status.PUBLISHED)
+    if not can_publish(user):
+        return False
+    if article is None or article.pk is None:
+        return True
+    # As stored and as the form would leave it: unpublishing in the same save does not count.
+    stored = Article.objects.filter(pk=article.pk, status=Article.Status.PUBLISHED).exists()
+    return not stored and article.status != Article.Status.PUBLISHED
 
 
 def articles_showing(image):

@@ -149,3 +149,100 @@ def test_an_editor_changes_publishes_and_deletes_anything(editor):
     url = reverse("admin:articles_article_delete", args=[article.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_writers_cannot_add_change_or_delete_corrections():
+    writers = Group.objects.get(name="Writers").permissions.values_list("codename", flat=True)
+    assert not {"add_correction", "change_correction", "delete_correction"} & set(writers)
+    assert "view_correction" in writers
+
+
+def correction_rows(article, *rows, delete=()):
+    """The corrections inline as a browser posts it: the stored rows, then `rows` added."""
+    data = {}
+    stored = list(article.corrections.order_by("noted_at", "pk"))
+    for n, correction in enumerate(stored):
+        data.update(
+            {
+                f"corrections-{n}-id": correction.pk,
+                f"corrections-{n}-article": article.pk,
+                f"corrections-{n}-kind": correction.kind,
+                f"corrections-{n}-text": correction.text,
+                f"corrections-{n}-noted_at_0": correction.noted_at.strftime("%Y-%m-%d"),
+                f"corrections-{n}-noted_at_1": correction.noted_at.strftime("%H:%M:%S"),
+            }
+        )
+        if n in delete:
+            data[f"corrections-{n}-DELETE"] = "on"
+    for n, text in enumerate(rows, start=len(stored)):
+        data.update(
+            {
+                f"corrections-{n}-kind": "correction",
+                f"corrections-{n}-text": text,
+                f"corrections-{n}-noted_at_0": "2020-01-02",
+                f"corrections-{n}-noted_at_1": "10:00:00",
+            }
+        )
+    data["corrections-TOTAL_FORMS"] = len(stored) + len(rows)
+    data["corrections-INITIAL_FORMS"] = len(stored)
+    return data
+
+
+@pytest.mark.parametrize("granted", [False, True], ids=["writer", "writer-given-the-permission"])
+def test_a_writer_cannot_add_a_correction_to_their_own_draft(writer, granted):
+    from django.contrib.auth.models import Permission
+
+    user, client = writer
+    if granted:
+        user.user_permissions.add(*Permission.objects.filter(codename__endswith="_correction"))
+    own = make_article(status=Article.Status.DRAFT, created_by=user)
+    page = client.get(change_url(own)).content.decode()
+    assert 'name="corrections-TOTAL_FORMS"' not in page or "Add another correction" not in page
+    save_form(client, own, **correction_rows(own, "A writer's correction."))
+    assert not own.corrections.exists()
+
+
+def test_a_writer_cannot_change_a_correction(writer):
+    from articles.models import Correction
+
+    user, client = writer
+    own = make_article(status=Article.Status.DRAFT, created_by=user)
+    correction = Correction.objects.create(article=own, text="An editor's correction.")
+    data = correction_rows(own)
+    data["corrections-0-text"] = "Rewritten by a writer."
+    save_form(client, own, **data)
+    correction.refresh_from_db()
+    assert correction.text == "An editor's correction."
+
+
+def test_a_correction_on_a_published_story_is_never_deleted(editor):
+    from articles.models import Correction
+
+    _, client = editor
+    article = make_article(headline="Live story")
+    correction = Correction.objects.create(article=article, text="The record.")
+    page = client.get(change_url(article)).content.decode()
+    assert 'name="corrections-0-DELETE"' not in page
+    # Not even when the same save takes the story back to draft.
+    for status in ("published", "draft"):
+        save_form(client, article, status=status, **correction_rows(article, delete=[0]))
+        assert Correction.objects.filter(pk=correction.pk).exists()
+    # Its text may change: the story's revisions keep the old one.
+    article.refresh_from_db()
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    data = correction_rows(article)
+    data["corrections-0-text"] = "The record, clarified."
+    assert save_form(client, article, **data).status_code == 302
+    correction.refresh_from_db()
+    assert correction.text == "The record, clarified."
+
+
+def test_an_editor_deletes_a_correction_on_a_draft(editor):
+    from articles.models import Correction
+
+    _, client = editor
+    article = make_article(status=Article.Status.DRAFT)
+    Correction.objects.create(article=article, text="Not yet public.")
+    assert save_form(client, article, **correction_rows(article, delete=[0])).status_code == 302
+    assert not article.corrections.exists()
