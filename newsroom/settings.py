@@ -146,7 +146,11 @@ CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {"default": env.cache_url_config(CACHE_URL)}
     if CACHE_URL.startswith(("redis://", "rediss://")):
-        CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+        CACHES["default"]["BACKEND"] = "newsroom.cache.RedisCache"
+        # A Redis that stops answering costs each request at most this long, not a hang.
+        options = CACHES["default"].setdefault("OPTIONS", {})
+        options.setdefault("socket_connect_timeout", env.float("REDIS_TIMEOUT", default=1.0))
+        options.setdefault("socket_timeout", env.float("REDIS_TIMEOUT", default=1.0))
 else:
     CACHES = {
         "default": {
@@ -155,6 +159,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=20_000)},
         }
     }
+
+# When the cache fails (newsroom/cache.py), pages are served without it and each process
+# leaves it alone for this many seconds before it tries again.
+CACHE_RETRY_SECONDS = env.int("CACHE_RETRY_SECONDS", default=5)
 
 # The page cache (newsroom/pagecache.py): whole public pages for anonymous readers, in the cache
 # above, purged by tag when what they show changes (newsroom/tagcache.py). PAGE_CACHE_SECONDS=0

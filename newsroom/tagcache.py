@@ -14,6 +14,13 @@ behind; and a version missing from the cache (evicted) is a new one, which no st
 
 Entries found inside a recording pass their tags (and expiry) on to it: a page built from a
 cached body depends on what the body shows.
+
+A purge the cache could not take (it was down: `newsroom.cache`) is remembered by the process
+and written as soon as the cache answers again, before anything is read from it, and by a
+background thread retrying every CACHE_RETRY_SECONDS meanwhile: a Redis restarted from its
+saved data, or a file cache whose folder was read-only, still holds the entries those purges
+were for. Every entry also depends on the `EVERYTHING` tag, purged instead when more tags
+were lost than a process keeps in memory.
 """
 
 from __future__ import annotations
@@ -35,9 +42,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from . import cache as resilient_cache
+
 log = logging.getLogger(__name__)
 
 VERSION_PREFIX = "tagcache:v:"
+# A tag every entry depends on, purged when a process lost too many purges to replay them.
+EVERYTHING = "everything"
 
 
 def tag(instance) -> str:
@@ -248,7 +259,7 @@ def fetch_many(keys: Iterable[str], *, propagate: bool = True) -> dict[str, obje
             _remember(key, sequence, token)
         values[key] = value
         if rec is not None:
-            rec.tags.update(stored)
+            rec.tags.update(t for t in stored if t != EVERYTHING)
             if expires is not None:
                 rec.expires = min(rec.expires or expires, expires)
     return values
@@ -269,11 +280,11 @@ def store_many(entries: dict[str, tuple[object, Recording]], timeout: int, *, pr
     if outer is not None:  # what is stored is being used by what is recorded around it
         for _, rec in entries.values():
             outer.tags |= rec.tags
-    current = versions({t for _, rec in entries.values() for t in rec.tags})
+    current = versions({EVERYTHING} | {t for _, rec in entries.values() for t in rec.tags})
     now = time.time()
     kept, stored = {}, []
     for key, (value, rec) in entries.items():
-        mine = {t: current[t] for t in rec.tags}
+        mine = {t: current[t] for t in (*rec.tags, EVERYTHING)}
         # A version newer than the computation is a purge that came during it.
         if any(version > rec.started for version in mine.values()):
             continue
@@ -298,11 +309,61 @@ def purge(tags: Iterable[str]) -> None:
     if not tags:
         return
     now = time.time_ns()
-    cache.set_many({VERSION_PREFIX + t: now for t in tags}, None)
-    # After the versions, so a process that sees the new sequence finds the new versions.
-    cache.set(SEQUENCE_KEY, now, None)
+    # The sequence last, so a process that sees the new sequence finds the new versions.
+    versions = {VERSION_PREFIX + t: now for t in tags} | {SEQUENCE_KEY: now}
+    if cache.set_many(versions, None):
+        _lose(tags)
     if getattr(settings, "CDN_PURGE_URL", ""):
         _purge_cdn(tags)
+
+
+# Purges the cache did not take, written when it answers again.
+_LOST_MAX = 10_000
+_lost: set[str] = set()
+_lost_lock = threading.Lock()
+_retrying: threading.Thread | None = None
+
+
+def _lose(tags: list[str]) -> None:
+    global _retrying
+    with _lost_lock:
+        _lost.update(tags)
+        if len(_lost) > _LOST_MAX:
+            _lost.clear()
+            _lost.add(EVERYTHING)
+        if _retrying is None or not _retrying.is_alive():
+            _retrying = threading.Thread(target=_retry, name="tagcache-lost-purges", daemon=True)
+            _retrying.start()
+
+
+def lost_purges() -> set[str]:
+    """The tags this process could not purge and has not purged since."""
+    with _lost_lock:
+        return set(_lost)
+
+
+def replay_lost_purges() -> None:
+    """Purge what could not be purged while the cache was down."""
+    with _lost_lock:
+        tags = sorted(_lost)
+        _lost.clear()
+    if tags:
+        log.warning("Purging %d tags the cache missed while it was down", len(tags))
+        purge(tags)
+
+
+def _retry() -> None:
+    # Also without a request: the process that lost the purges may be idle when the cache
+    # returns, while others serve what those purges were for.
+    while lost_purges():
+        time.sleep(max(settings.CACHE_RETRY_SECONDS, 1))
+        if resilient_cache.is_down():
+            cache.get(SEQUENCE_KEY)  # tries the cache again; replays when it answers
+        else:
+            replay_lost_purges()
+
+
+resilient_cache.on_recovery(replay_lost_purges)
 
 
 def purge_on_commit(tags: Iterable[str] | Callable[[], Iterable[str]]) -> None:
