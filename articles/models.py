@@ -16,6 +16,7 @@ from taggit.models import TaggedItemBase
 
 from newsroom import tagcache
 from newsroom.db import AtomicSaveMixin
+from newsroom.fields import WholeSecondsDateTimeField
 from newsroom.links import reverse
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 from newsroom.validators import validate_sensible_time
@@ -311,7 +312,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         max_length=200, blank=True, help_text="Where the story first ran. For example: MTV News."
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    published_at = models.DateTimeField(
+    published_at = WholeSecondsDateTimeField(
         "publication time",
         null=True,
         blank=True,
@@ -330,7 +331,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # When the headline, dek or body last changed after publication: what "Updated" shows,
     # together with corrections (see `last_updated`). Other saves (tags, status) leave it.
-    revised_at = models.DateTimeField(
+    revised_at = WholeSecondsDateTimeField(
         "last substantive change", null=True, blank=True, editable=False
     )
     legacy_path = models.CharField(
@@ -623,7 +624,7 @@ class Correction(models.Model):
             "this story misstated the film's running time."
         )
     )
-    noted_at = models.DateTimeField(
+    noted_at = WholeSecondsDateTimeField(
         "time", default=timezone.now, validators=[validate_sensible_time]
     )
 

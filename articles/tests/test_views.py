@@ -262,7 +262,7 @@ def test_kept_article_follows_every_edit_and_state(client, django_assert_num_que
     old_slug = article.slug
     article.slug = "short-film-long-takes"
     article.save()
-    assert client.get(f"/articles/{old_slug}/").status_code == 404
+    assert client.get(f"/articles/{old_slug}/")["Location"] == "/articles/short-film-long-takes/"
     assert page(client, article).status_code == 200
 
     article.status = Article.Status.DRAFT
