@@ -21,6 +21,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from reversion.utils import mute_signals
 
+from images import admin as images_admin
 from images.admin import thumbnail as image_thumbnail
 from images.models import Image as LibraryImage
 from newsroom.admin_tools import OutOfRangeFiltersMixin
@@ -547,6 +548,21 @@ class ArtistAdmin(people_admin.ArtistAdmin):
         )
 
 
-for model, model_admin in ((Artist, ArtistAdmin), (Contributor, ContributorAdmin)):
+class ImageAdmin(images_admin.ImageAdmin):
+    """The photo library, with what concerns stories: a photo a published or scheduled story
+    shows changes only with the publish permission (articles/roles.py). Writers change photos
+    only their own unpublished stories show, and upload new ones."""
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or roles.may_change_image(request.user, obj)
+
+
+for model, model_admin in (
+    (Artist, ArtistAdmin),
+    (Contributor, ContributorAdmin),
+    (LibraryImage, ImageAdmin),
+):
     admin.site.unregister(model)
     admin.site.register(model, model_admin)
