@@ -117,46 +117,12 @@ class ArticleQuerySet(BySlugQuerySet):
 
     def search(self, query, *, ranked=True):
         """Articles matching every word of `query` in the headline, dek or body, or in the name
-        of an artist or project they mention or are about, best match first: PostgreSQL's
-        ranked full-text search where the site runs on it (articles/search.py), plain LIKE
-        look-ups on any other database, headline matches first. With `ranked` False, newest
-        first: ranking reads every match, and a word most stories hold matches thousands."""
+        of an artist or project they mention or are about, best match first: full-text search
+        on PostgreSQL and on SQLite (articles/search.py). With `ranked` False, newest first:
+        ranking reads every match, and a word most stories hold matches thousands."""
         from . import search
 
-        if search.full_text():
-            return search.matching(self, query, ranked=ranked)
-        mentions = Article.artists.through.objects
-        projects = Article.projects.through.objects
-        related = Article.related_projects.through.objects
-        queryset = self
-        for word in query.split()[:SEARCH_MAX_WORDS]:
-            queryset = queryset.filter(
-                models.Q(headline__icontains=word)
-                | models.Q(dek__icontains=word)
-                | models.Q(body_text__icontains=word)
-                | models.Q(
-                    pk__in=mentions.filter(artist__name__icontains=word).values("article_id")
-                )
-                | models.Q(
-                    pk__in=projects.filter(mediaproject__title__icontains=word).values("article_id")
-                )
-                | models.Q(
-                    pk__in=related.filter(mediaproject__title__icontains=word).values("article_id")
-                )
-            )
-        words = query.split()[:SEARCH_MAX_WORDS]
-        if not words or not ranked:
-            return queryset.order_by("-published_at", "-pk")
-        in_headline = models.Q(*[models.Q(headline__icontains=word) for word in words])
-        in_dek = models.Q(*[models.Q(dek__icontains=word) for word in words])
-        return queryset.annotate(
-            search_rank=models.Case(
-                models.When(in_headline, then=2),
-                models.When(in_dek, then=1),
-                default=0,
-                output_field=models.IntegerField(),
-            )
-        ).order_by("-search_rank", "-published_at", "-pk")
+        return search.matching(self, query, ranked=ranked)
 
     def tags_in_use(self):
         """The tags these articles carry (a Tag queryset), so a tag only on drafts stays unseen."""

@@ -1,15 +1,24 @@
-"""Search over published articles: PostgreSQL full-text search where the site runs on
-PostgreSQL, portable LIKE look-ups elsewhere, and highlighted snippets for the results page.
+"""Search over published articles, one interface on both databases: PostgreSQL's full-text
+search where the site runs on PostgreSQL, SQLite's FTS5 where it runs on SQLite, and
+highlighted snippets cut at word boundaries for the results page.
 
-On PostgreSQL each article keeps a `search_vector` column (added by migration 0011, PostgreSQL
-only, with a GIN index; the model does not declare it, so SQLite needs nothing): the headline
-weighs most (A), then the dek and the names of the artists and projects it links to or is about
-(B), then the body text (C). It is rewritten in the same transaction as every article save and
-whenever a linked artist or project is renamed.
+Each article's search entry holds its headline, its dek and the names of the artists and
+projects it links to or is about, and its body text, weighted in that order: the headline most,
+then the dek and the names, then the body. It is rewritten in the same transaction as every
+article save and whenever a linked artist or project is renamed (`update_vectors`).
+
+- PostgreSQL: a `search_vector` column (migration 0011, with a GIN index; the model does not
+  declare it), weights A, B, B, C, ranked with `ts_rank`, queried with `websearch_to_tsquery`.
+- SQLite: an FTS5 table, `articles_article_search` (migration 0016), one row per article with
+  the article's id as its rowid, Porter stemming, ranked with `bm25` weighted as PostgreSQL
+  weighs A, B and C. It holds its own copy of the text: an external-content table must be told
+  a row's old values to forget them, and a renamed artist's old name is gone by then. A user's
+  query is rebuilt from its words (`fts_query`), so FTS5's own syntax characters are plain text.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -21,14 +30,20 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 CONFIG = "english"
+FTS_TABLE = "articles_article_search"
+# ts_rank weighs A, B and C 1.0, 0.4 and 0.2: the same proportions for headline, dek, names
+# and body.
+BM25 = f"bm25({FTS_TABLE}, 5.0, 2.0, 2.0, 1.0)"
 # Marks around matched words in snippets: private-use characters never stored in a body.
 START, STOP = "\ue000", "\ue001"
+ELLIPSIS = "\u2009…\u2009"
 SNIPPET_WORDS = 35
-SNIPPET_CHARS = 240
+# A word longer than this at a snippet's edge is cut rather than shown whole.
+LONGEST_WORD = 40
 
 
 def full_text() -> bool:
-    return connection.vendor == "postgresql"
+    return connection.vendor in ("postgresql", "sqlite")
 
 
 def _tables():
@@ -44,25 +59,39 @@ def _tables():
     }
 
 
-def update_vectors(article_ids: Iterable[int]) -> None:
-    """Rewrite the search vector of these articles in one statement (PostgreSQL only)."""
-    ids = list(article_ids)
-    if not ids or not full_text():
-        return
+def _names_sql(aggregate: str) -> str:
+    """The names of the artists and projects article `a` links to or is about, as one text."""
     t = _tables()
-    names = (
-        f"coalesce((SELECT string_agg(x.name, ' ') FROM {t['artist']} x JOIN {t['mentions']} m "
+    return (
+        f"coalesce((SELECT {aggregate}(x.name, ' ') FROM {t['artist']} x JOIN {t['mentions']} m "
         f"ON m.artist_id = x.id WHERE m.article_id = a.id), '') || ' ' || "
-        f"coalesce((SELECT string_agg(p.title, ' ') FROM {t['project']} p "
+        f"coalesce((SELECT {aggregate}(p.title, ' ') FROM {t['project']} p "
         f"WHERE p.id IN (SELECT mediaproject_id FROM {t['mentioned_projects']} "
         f"WHERE article_id = a.id UNION SELECT mediaproject_id FROM {t['related']} "
         f"WHERE article_id = a.id)), '')"
     )
+
+
+def update_vectors(article_ids: Iterable[int]) -> None:
+    """Rewrite the search entries of these articles (an article not found has none)."""
+    ids = list(article_ids)
+    if not ids or not full_text():
+        return
+    t = _tables()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"REPLACE INTO {FTS_TABLE} (rowid, headline, dek, names, body) "
+                f"SELECT a.id, a.headline, a.dek, {_names_sql('group_concat')}, a.body_text "
+                f"FROM {t['article']} a WHERE a.id IN (SELECT value FROM json_each(%s))",
+                [json.dumps(ids)],
+            )
+        return
     sql = (
         f"UPDATE {t['article']} a SET search_vector = "
         f"setweight(to_tsvector('{CONFIG}', coalesce(a.headline, '')), 'A') || "
         f"setweight(to_tsvector('{CONFIG}', coalesce(a.dek, '')), 'B') || "
-        f"setweight(to_tsvector('{CONFIG}', {names}), 'B') || "
+        f"setweight(to_tsvector('{CONFIG}', {_names_sql('string_agg')}), 'B') || "
         f"setweight(to_tsvector('{CONFIG}', coalesce(a.body_text, '')), 'C') "
         f"WHERE a.id = ANY(%s)"
     )
@@ -70,24 +99,108 @@ def update_vectors(article_ids: Iterable[int]) -> None:
         cursor.execute(sql, [ids])
 
 
+def forget(article_ids: Iterable[int]) -> None:
+    """Drop the search entries of deleted articles (SQLite; PostgreSQL's go with the row)."""
+    ids = list(article_ids)
+    if ids and connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT value FROM json_each(%s))",
+                [json.dumps(ids)],
+            )
+
+
+# A quoted phrase or a run of anything but spaces and quotes, either after an optional "-".
+_QUERY_PART = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)')
+# What FTS5's unicode61 tokenizer keeps as a word: letters, digits and private-use characters.
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fts_query(query: str) -> str | None:
+    """`query` as an FTS5 expression with PostgreSQL's web-search meaning: every word must
+    appear, "a quoted phrase" in that order, `or` between two terms either of them, `-word`
+    not that word. Every word goes in as a quoted string, so `*`, `^`, `:`, `(`, `NEAR`, `AND`
+    and unbalanced quotes are plain text; None when nothing is left to look for."""
+    from .models import SEARCH_MAX_WORDS
+
+    groups: list[list[str]] = []
+    excluded: list[str] = []
+    join_next = False
+    count = 0
+    for match in _QUERY_PART.finditer(query):
+        negated = bool(match.group(1) or match.group(3))
+        quoted = match.group(2) is not None
+        text = match.group(2) if quoted else match.group(4)
+        if not quoted and not negated and text.lower() == "or":
+            join_next = bool(groups)
+            continue
+        words = _WORD.findall(text)
+        if not words or count >= SEARCH_MAX_WORDS:
+            continue
+        count += 1
+        # A quoted phrase, or a negated run ("-hip-hop"), is one term; other words each are.
+        terms = ['"' + " ".join(words) + '"'] if quoted or negated else [f'"{w}"' for w in words]
+        if negated:
+            excluded.extend(terms)
+            continue
+        if join_next:
+            groups[-1].append(terms.pop(0))
+        groups.extend([term] for term in terms)
+        join_next = False
+    if not groups:
+        return None
+    expression = " AND ".join("(" + " OR ".join(group) + ")" for group in groups)
+    return expression + "".join(f" NOT {term}" for term in excluded)
+
+
 def _tsquery() -> str:
     return f"websearch_to_tsquery('{CONFIG}', %s)"
 
 
+def _balanced(query: str) -> str:
+    """`query` with an unbalanced last quote made a space: PostgreSQL would read the rest of
+    the query as a phrase, FTS5 as an error; both read the words as words."""
+    if query.count('"') % 2:
+        at = query.rindex('"')
+        query = query[:at] + " " + query[at + 1 :]
+    return query
+
+
 def matching(queryset, query: str, *, ranked: bool = True):
-    """`queryset` narrowed to full-text matches of `query`, best match first (PostgreSQL), or
-    newest first when not `ranked`."""
+    """`queryset` narrowed to full-text matches of `query`, best match first, or newest first
+    when not `ranked`."""
     table = queryset.model._meta.db_table
-    found = queryset.filter(
-        RawSQL(f"{table}.search_vector @@ {_tsquery()}", [query], output_field=BooleanField())
-    )
-    if not ranked:
-        return found.order_by("-published_at", "-pk")
-    return found.annotate(
-        search_rank=RawSQL(
+    if connection.vendor == "sqlite":
+        expression = fts_query(query)
+        if expression is None:
+            return queryset.none()
+        found = queryset.filter(
+            RawSQL(
+                f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+                [expression],
+                output_field=BooleanField(),
+            )
+        )
+        if not ranked:
+            return found.order_by("-published_at", "-pk")
+        # bm25 is lower for a better match.
+        rank = RawSQL(
+            f"(SELECT -{BM25} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND {FTS_TABLE}.rowid = {table}.id)",
+            [expression],
+            output_field=FloatField(),
+        )
+    else:
+        query = _balanced(query)
+        found = queryset.filter(
+            RawSQL(f"{table}.search_vector @@ {_tsquery()}", [query], output_field=BooleanField())
+        )
+        if not ranked:
+            return found.order_by("-published_at", "-pk")
+        rank = RawSQL(
             f"ts_rank({table}.search_vector, {_tsquery()})", [query], output_field=FloatField()
         )
-    ).order_by("-search_rank", "-published_at", "-pk")
+    return found.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-pk")
 
 
 def _marked(text: str) -> SafeString:
@@ -97,50 +210,70 @@ def _marked(text: str) -> SafeString:
 
 
 def snippets(articles, query: str) -> dict[int, SafeString]:
-    """A short passage of each article's body with the searched words marked, by article pk:
-    one query on PostgreSQL (ts_headline), none elsewhere (body_text is already loaded)."""
+    """A short passage of each article's body with the searched words marked, by article pk,
+    cut at word boundaries: one query (the articles' `body_text` must be loaded)."""
     articles = list(articles)
-    if not articles or not query:
+    if not articles or not query or not full_text():
         return {}
-    if full_text():
-        return _postgres_snippets([article.pk for article in articles], query)
-    return {article.pk: _portable_snippet(article.body_text, query) for article in articles}
-
-
-def _postgres_snippets(ids: list[int], query: str) -> dict[int, SafeString]:
-    table = _tables()["article"]
-    options = (
-        f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=15, "
-        "MaxFragments=2, FragmentDelimiter=\u2009…\u2009"
-    )
-    sql = (
-        f"SELECT id, ts_headline('{CONFIG}', coalesce(body_text, ''), {_tsquery()}, %s) "
-        f"FROM {table} WHERE id = ANY(%s)"
-    )
+    ids = [article.pk for article in articles]
+    if connection.vendor == "sqlite":
+        expression = fts_query(query)
+        if expression is None:
+            return {}
+        sql = (
+            f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, %s, {SNIPPET_WORDS}) "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND rowid IN (SELECT value FROM json_each(%s))"
+        )
+        params = [START, STOP, ELLIPSIS, expression, json.dumps(ids)]
+    else:
+        options = (
+            f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=15, "
+            f"MaxFragments=2, FragmentDelimiter={ELLIPSIS}"
+        )
+        sql = (
+            f"SELECT id, ts_headline('{CONFIG}', coalesce(body_text, ''), {_tsquery()}, %s) "
+            f"FROM {_tables()['article']} WHERE id = ANY(%s)"
+        )
+        params = [_balanced(query), options, ids]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [query, options, ids])
-        return {pk: _marked(text) for pk, text in cursor.fetchall() if START in text}
+        cursor.execute(sql, params)
+        found = dict(cursor.fetchall())
+    texts = {article.pk: article.body_text or "" for article in articles}
+    return {
+        pk: _marked(whole_words(text, texts[pk]))
+        for pk, text in found.items()
+        if text and START in text
+    }
 
 
-def _portable_snippet(text: str, query: str) -> SafeString:
-    words = [re.escape(word) for word in query.split() if word]
-    if not words or not text:
-        return mark_safe("")
-    pattern = re.compile("|".join(words), re.IGNORECASE)
-    first = pattern.search(text)
-    if first is None:
-        return mark_safe("")
-    start = max(0, first.start() - SNIPPET_CHARS // 3)
-    if start:
-        # Start at a word boundary.
-        space = text.find(" ", start, first.start())
-        start = space + 1 if space != -1 else start
-    end = min(len(text), start + SNIPPET_CHARS)
-    passage = text[start:end]
-    marked = pattern.sub(lambda m: f"{START}{m.group()}{STOP}", passage)
-    prefix = "…\u2009" if start else ""
-    suffix = "\u2009…" if end < len(text) else ""
-    return _marked(prefix + marked + suffix)
+def whole_words(snippet: str, text: str) -> str:
+    """`snippet` (passages of `text` with START/STOP marks, joined by ELLIPSIS) with each
+    passage widened to the whitespace around it, so that no word is cut, and an ellipsis
+    wherever the text goes on. A word longer than LONGEST_WORD is cut instead."""
+    passages = []
+    for passage in snippet.split(ELLIPSIS.strip()):
+        passage = passage.strip()
+        plain = passage.replace(START, "").replace(STOP, "")
+        begin = text.find(plain) if plain else -1
+        if begin == -1:
+            if plain:
+                passages.append((True, passage, True))
+            continue
+        end = begin + len(plain)
+        head = begin
+        while head > 0 and begin - head < LONGEST_WORD and not text[head - 1].isspace():
+            head -= 1
+        tail = end
+        while tail < len(text) and tail - end < LONGEST_WORD and not text[tail].isspace():
+            tail += 1
+        widened = text[head:begin] + passage + text[end:tail]
+        passages.append((bool(text[:head].strip()), widened.strip(), bool(text[tail:].strip())))
+    if not passages:
+        return ""
+    before = "…\u2009" if passages[0][0] else ""
+    after = "\u2009…" if passages[-1][2] else ""
+    return before + ELLIPSIS.join(passage for _, passage, _ in passages) + after
 
 
 def _like_word(word: str) -> str:

@@ -3,7 +3,7 @@
 import hashlib
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
@@ -88,6 +88,11 @@ def article_deleted(sender, instance, **kwargs):
     tagcache.purge_on_commit(list(Article.objects.filter(pk=instance.pk).cache_tags()))
 
 
+@receiver(post_delete, sender=Article, dispatch_uid="articles.forget_search_entry")
+def forget_search_entry(sender, instance, **kwargs):
+    search.forget([instance.pk])
+
+
 def _identity(sender, instance):
     """What shortcodes refer to a record by."""
     return (instance.slug, instance.external_id if sender is Artist else instance.pk)
@@ -107,9 +112,9 @@ def remember_identity(sender, instance, **kwargs):
 @receiver(post_save, sender=MediaProject, dispatch_uid="articles.project_saved")
 def linked_record_saved(sender, instance, **kwargs):
     # Their names are in the search vectors of the articles that link to them.
-    linked = instance.mentioned_in.values_list("pk", flat=True)
+    linked = instance.mentioned_in.order_by().values_list("pk", flat=True)
     if sender is MediaProject:
-        linked = linked.union(instance.articles.values_list("pk", flat=True))
+        linked = linked.union(instance.articles.order_by().values_list("pk", flat=True))
     if search.full_text():
         search.update_vectors(linked)
     if getattr(instance, "_identity_changed", True):

@@ -429,11 +429,8 @@ def test_search_queries_do_not_grow_with_results(client, count, django_assert_nu
         make_article(headline=f"Synth {n}", contributors=[make_contributor()])
         make_artist(name=f"Synth Player {n}")
         make_project(title=f"Synth Album {n}")
-    # Count, articles, bylines, matching artists, matching projects; on PostgreSQL one more for
-    # the highlighted snippets.
-    from django.db import connection
-
-    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 5):
+    # Count, articles, bylines, matching artists, matching projects, the highlighted snippets.
+    with django_assert_num_queries(6):
         html_of(search(client, "synth"))
 
 

@@ -3,8 +3,8 @@ contributors, tags and images, written in batches.
 
 The records are plainly synthetic ("Bulk Artist 0042", generated one-colour pictures), so they
 can never be mistaken for reporting. Bodies are Markdown with 0-30 shortcodes each, and the
-derived data the site keeps for them (plain text, the mention index, search vectors on
-PostgreSQL) is written in bulk too, the same as saving each article would leave it.
+derived data the site keeps for them (plain text, the mention index, the search entries) is
+written in bulk too, the same as saving each article would leave it.
 """
 
 from __future__ import annotations
