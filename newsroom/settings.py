@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Answers a 404 at a story's former address with a redirect to where it is now.
     "articles.middleware.FormerAddressMiddleware",
+    # WordPress's "/?p=123" on the home page, which answers 200 and so never reaches the above.
+    "wordpress.middleware.WordPressQueryAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -303,8 +303,42 @@ def store_many(entries: dict[str, tuple[object, Recording]], timeout: int, *, pr
     return stored
 
 
+_deferred: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "tagcache_deferred", default=None
+)
+
+
+@contextmanager
+def purges_deferred():
+    """Inside, purges are collected and written together when the block ends, or when the
+    function it yields is called: for a bulk write (an import of thousands of stories), where a
+    purge per save costs more than the saves. Entries stored meanwhile keep the versions they
+    read, so they are out of date once the purges are written."""
+    pending: set[str] = set()
+    token = _deferred.set(pending)
+
+    def flush() -> None:
+        tags = set(pending)
+        pending.clear()
+        _write_purge(tags)
+
+    try:
+        yield flush
+    finally:
+        _deferred.reset(token)
+        flush()
+
+
 def purge(tags: Iterable[str]) -> None:
     """Every entry showing one of `tags` is out of date from now on."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(tags)
+        return
+    _write_purge(tags)
+
+
+def _write_purge(tags: Iterable[str]) -> None:
     tags = sorted(set(tags))
     if not tags:
         return

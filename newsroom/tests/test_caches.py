@@ -80,6 +80,24 @@ def views_after_a_save(tmp_path, cache_url):
     return pages, workers
 
 
+def test_deferred_purges_are_written_together_when_flushed_and_when_the_block_ends(db):
+    def stored(value):
+        with tagcache.recording() as rec:
+            tagcache.depend("people.artist:1")
+        assert tagcache.store("entry", value, rec, 60)
+
+    stored("first")
+    with tagcache.purges_deferred() as flush:
+        tagcache.purge(["people.artist:1"])
+        assert tagcache.fetch("entry") == "first"
+        flush()
+        assert tagcache.fetch("entry") is None
+        stored("second")
+        tagcache.purge(["people.artist:1"])
+        assert tagcache.fetch("entry") == "second"
+    assert tagcache.fetch("entry") is None
+
+
 def test_a_save_in_another_process_shows_on_every_worker(tmp_path):
     pages, workers = views_after_a_save(tmp_path, cache_url="")
     assert {status for status, _ in pages} == {200}

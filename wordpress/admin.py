@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from .models import ImportedAuthor, ImportedPost
+
+
+@admin.register(ImportedPost)
+class ImportedPostAdmin(admin.ModelAdmin):
+    list_display = ["wp_id", "post_type", "site", "article", "image", "imported_at"]
+    list_filter = ["post_type", "site"]
+    list_select_related = ["article", "image"]
+    search_fields = ["old_address", "article__headline"]
+    raw_id_fields = ["article", "image"]
+
+
+@admin.register(ImportedAuthor)
+class ImportedAuthorAdmin(admin.ModelAdmin):
+    list_display = ["login", "site", "contributor"]
+    list_select_related = ["contributor"]
+    search_fields = ["login", "contributor__name"]
+    raw_id_fields = ["contributor"]
