@@ -26,6 +26,7 @@ from images.admin import thumbnail as image_thumbnail
 from images.models import Image as LibraryImage
 from newsroom.admin_tools import OutOfRangeFiltersMixin
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
+from newsroom.text import clean_lines
 from people import admin as people_admin
 from people.models import Artist, Contributor
 from projects.models import MediaProject
@@ -392,7 +393,8 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not (self.has_change_permission(request) or self.has_add_permission(request)):
             raise PermissionDenied
-        body = request.POST.get("body", "")
+        # As it would be stored: the browser sends line breaks as CR LF.
+        body = clean_lines(request.POST.get("body", ""))
         try:
             body_length_validator()(body)
         except ValidationError as error:

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from newsroom.text import clean_lines
+
 from . import revisions, services
 from .models import Article
 
@@ -16,6 +18,15 @@ def body_length_validator():
             "%(limit_value)d. Shorten it or split the story in two."
         ),
     )
+
+
+class BodyField(forms.CharField):
+    """The body as it will be stored (`clean_lines`: a browser sends each line break as CR LF,
+    stored as one newline), so its length, and the line and column of its problems, are those
+    of the text the editor typed and readers get."""
+
+    def to_python(self, value):
+        return clean_lines(super().to_python(value))
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -39,6 +50,7 @@ class ArticleAdminForm(forms.ModelForm):
             "lead_image",
         ]
         widgets = {"body": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField"})}
+        field_classes = {"body": BodyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # Line and page breaks that word processors paste: Word's manual line break is a vertical tab.
 _PASTED_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85]")
 _LINE_BREAKS = re.compile("[\t\r\n\x0b\x0c\x1c-\x1e\x85]+")
+# Browsers send a textarea's line breaks as CR LF; old Macs' files break lines with CR alone.
+_CARRIAGE_RETURNS = re.compile("\r\n?")
 
 
 def _astral_noncharacter(match: re.Match[str]) -> str:
@@ -33,8 +35,11 @@ def drop_invisible(text: str) -> str:
 
 
 def clean_lines(text: str) -> str:
-    """Text that may hold lines (a body, a bio): pasted breaks become newlines, the rest of
-    the invisible characters go; tabs and newlines stay."""
+    """Text that may hold lines (a body, a bio): every line break is one newline (a CR LF
+    from a browser's form too, so a length is counted as a reader counts it), pasted breaks
+    become newlines, the rest of the invisible characters go; tabs and newlines stay."""
+    if "\r" in text:
+        text = _CARRIAGE_RETURNS.sub("\n", text)
     return drop_invisible(_PASTED_BREAKS.sub("\n", text))
 
 
