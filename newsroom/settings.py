@@ -6,7 +6,7 @@ the one `env` object below. `.env.example` lists every variable.
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -138,6 +138,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Opened for reading and writing only if the file exists: a missing file is an error, never
+    # a new empty database that every page fails on. `migrate` creates it on a fresh machine.
+    _sqlite_name = str(DATABASES["default"]["NAME"])
+    if _sqlite_name and _sqlite_name != ":memory:" and not _sqlite_name.startswith("file:"):
+        DATABASES["default"]["NAME"] = f"file:{quote(_sqlite_name)}?mode=rw"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches (rendered bodies, cards, the render generation, login throttling counts). Every

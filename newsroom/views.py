@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from redis.exceptions import RedisError
 
+from .db import sqlite_file_problem
+
 logger = logging.getLogger(__name__)
 
 
@@ -61,6 +63,9 @@ def _database_answers() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
+    problem = sqlite_file_problem(connection)
+    if problem:
+        raise DatabaseError(problem)
 
 
 def _cache_answers() -> None:

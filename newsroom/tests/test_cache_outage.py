@@ -68,33 +68,36 @@ def cache_errors(caplog) -> list[logging.LogRecord]:
 # --- The file cache -----------------------------------------------------------------------
 
 
-def unwritable(folder) -> bool:
-    """Make `folder` refuse new files, as a full or read-only disk does: by its mode, or (for
-    root, whom modes do not stop) by the immutable attribute. False when neither works here."""
-    os.chmod(folder, 0o555)
-    if not _writable(folder) or (
+def unwritable(path) -> bool:
+    """Make a folder refuse new files, or a file refuse writes, as a read-only disk does: by its
+    mode, or (for root, whom modes do not stop) by the immutable attribute. False when neither
+    works here."""
+    os.chmod(path, 0o555 if os.path.isdir(path) else 0o444)
+    if not _writable(path) or (
         shutil.which("chattr")
-        and subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
-        and not _writable(folder)
+        and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0
+        and not _writable(path)
     ):
         return True
-    writable(folder)
+    writable(path)
     return False
 
 
-def writable(folder) -> None:
+def writable(path) -> None:
     if shutil.which("chattr"):
-        subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
-    os.chmod(folder, 0o755)
+        subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+    os.chmod(path, 0o755 if os.path.isdir(path) else 0o644)
 
 
-def _writable(folder) -> bool:
+def _writable(path) -> bool:
+    if not os.path.isdir(path):
+        return os.access(path, os.W_OK)
     try:
-        with open(os.path.join(folder, ".probe"), "w"):
+        with open(os.path.join(path, ".probe"), "w"):
             pass
     except OSError:
         return False
-    os.remove(os.path.join(folder, ".probe"))
+    os.remove(os.path.join(path, ".probe"))
     return True
 
 
