@@ -9,7 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -186,6 +186,25 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.has_publish_permission(request)
 
+    # Why an action a user may not run is refused, by the permission it needs.
+    ACTION_REFUSALS = {
+        "publish": "Writers cannot publish, schedule or send stories back to draft: an editor "
+        "does that. Submit the story for review instead.",
+        "delete": "Writers cannot delete stories: an editor does that.",
+    }
+
+    def response_action(self, request, queryset):
+        # Django answers an action the user may not run with "No action selected": say why.
+        name = request.POST.get("action", "")
+        known = {action_name: func for func, action_name, _ in self._get_base_actions()}
+        if name in known and name not in self.get_actions(request):
+            needed = getattr(known[name], "allowed_permissions", ())
+            reasons = [self.ACTION_REFUSALS.get(p, f"It needs the {p} permission.") for p in needed]
+            message = " ".join(reasons) or "Your account may not run this action."
+            self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.can_publish = self.has_publish_permission(request, obj)
@@ -218,6 +237,7 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
 
     object_history_template = "admin/articles/article/object_history.html"
     revision_form_template = "admin/articles/article/revision_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST":
@@ -227,6 +247,7 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
+        extra_context = {"may_recover": roles.may_recover(request.user), **(extra_context or {})}
         if request.method == "POST" and request.POST.get("action"):
             # A bulk action's change is a story's first admin edit as much as a form's is.
             selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)

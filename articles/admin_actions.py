@@ -143,14 +143,24 @@ def schedule(modeladmin, request, queryset):
 
 @admin.action(description="Submit selected articles for review", permissions=["change"])
 def submit_for_review(modeladmin, request, queryset):
-    done = 0
-    for article in queryset.filter(status=Article.Status.DRAFT):
+    done = not_drafts = not_theirs = 0
+    for article in queryset:
+        if article.status != Article.Status.DRAFT:
+            not_drafts += 1
+            continue
         if not modeladmin.has_change_permission(request, article):
+            not_theirs += 1
             continue
         article.status = Article.Status.IN_REVIEW
         _changed(modeladmin, request, article, ["status"], "Submitted for review.")
         done += 1
-    modeladmin.message_user(request, f"Submitted {done} article(s) for review.", messages.SUCCESS)
+    message = f"Submitted {done} article(s) for review."
+    if not_drafts:
+        message += f" {not_drafts} not in draft left as they were."
+    if not_theirs:
+        message += f" {not_theirs} left as they were: writers submit only their own stories."
+    level = messages.SUCCESS if done else messages.WARNING
+    modeladmin.message_user(request, message, level)
 
 
 @admin.action(description="Send selected articles back to draft…", permissions=["publish"])

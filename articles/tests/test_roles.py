@@ -246,3 +246,56 @@ def test_an_editor_deletes_a_correction_on_a_draft(editor):
     Correction.objects.create(article=article, text="Not yet public.")
     assert save_form(client, article, **correction_rows(article, delete=[0])).status_code == 302
     assert not article.corrections.exists()
+
+
+def test_a_writers_form_offers_only_the_states_they_may_save(writer, editor):
+    user, client = writer
+    own = make_article(status=Article.Status.DRAFT, created_by=user)
+    for url in (change_url(own), reverse("admin:articles_article_add")):
+        page = client.get(url).content.decode()
+        assert 'value="draft"' in page and 'value="in_review"' in page
+        assert 'value="published"' not in page
+    page = editor[1].get(change_url(own)).content.decode()
+    assert 'value="published"' in page
+
+
+@pytest.mark.parametrize(
+    ("action", "reason"),
+    [
+        ("publish_now", "Writers cannot publish"),
+        ("schedule", "Writers cannot publish"),
+        ("back_to_draft", "Writers cannot publish"),
+        ("delete_selected", "Writers cannot delete"),
+    ],
+)
+def test_a_refused_bulk_action_says_why(writer, action, reason):
+    user, client = writer
+    own = make_article(status=Article.Status.DRAFT, created_by=user)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": action, "_selected_action": [own.pk]},
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(reason in m for m in shown), shown
+    assert not any("No action selected" in m for m in shown)
+    own.refresh_from_db()
+    assert own.status == Article.Status.DRAFT
+
+
+def test_submitting_someone_elses_story_says_why_it_was_skipped(writer):
+    _, client = writer
+    other = make_article(status=Article.Status.DRAFT)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "submit_for_review", "_selected_action": [other.pk]},
+        follow=True,
+    )
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "writers submit only their own stories" in shown
+
+
+def test_only_editors_are_offered_to_recover_deleted_stories(writer, editor):
+    url = reverse("admin:articles_article_recoverlist")
+    assert url not in writer[1].get(reverse("admin:articles_article_changelist")).content.decode()
+    assert url in editor[1].get(reverse("admin:articles_article_changelist")).content.decode()
