@@ -21,6 +21,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from reversion.utils import mute_signals
 
+from events.admin import UpcomingDatesInline
 from images import admin as images_admin
 from images.admin import thumbnail as image_thumbnail
 from images.models import Image as LibraryImage
@@ -505,6 +506,7 @@ class MergeArtistsForm(forms.Form):
 
 class ArtistAdmin(people_admin.ArtistAdmin):
     list_display = [*people_admin.ArtistAdmin.list_display, "mention_count"]
+    inlines = [UpcomingDatesInline]
     actions = ["merge_artists"]
 
     def get_queryset(self, request):

@@ -146,9 +146,11 @@ def rewrite_artist_references(body: str, *, source_pks: set[int], reference: str
 @transaction.atomic
 def merge_artists(*, sources, target) -> int:
     """Fold `sources` into `target`: rewrite the shortcodes that name them, move their credits,
-    tags and disciplines, then delete them. When the target has no external id and exactly one
-    source has, the target takes it over, so archive text using that id keeps resolving.
+    tour dates, tags and disciplines, then delete them. When the target has no external id and
+    exactly one source has, the target takes it over, so archive text using that id keeps
+    resolving.
     Returns the number of articles rewritten."""
+    from events.models import EventPerformer
     from projects.models import Credit
 
     from .models import Article
@@ -185,6 +187,12 @@ def merge_artists(*, sources, target) -> int:
         else:
             credit.artist = target
             credit.save(update_fields=["artist"])
+    for performance in EventPerformer.objects.filter(artist__in=sources):
+        if EventPerformer.objects.filter(event=performance.event_id, artist=target).exists():
+            performance.delete()
+        else:
+            performance.artist = target
+            performance.save(update_fields=["artist"])
     for artist in sources:
         target.disciplines.add(*artist.disciplines.all())
         target.tags.add(*artist.tags.all())

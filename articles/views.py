@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
+from events.views import kept_upcoming
 from newsroom import pagecache, tagcache
 from people.models import Artist, Contributor
 from projects.models import KIND_PLURALS, Credit, MediaProject, ProjectRelation
@@ -373,6 +374,7 @@ class ArtistDetailView(SubjectArticlesView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["project_groups"] = projects_by_kind(self.subject.page_credits)
+        context["upcoming_events"] = kept_upcoming(self.subject)
         return context
 
 

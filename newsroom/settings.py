@@ -42,10 +42,12 @@ INSTALLED_APPS = [
     "axes",
     "taggit",
     "reversion",
+    "django_countries",
     "newsroom",
     "images",
     "people",
     "projects",
+    "events",
     "articles",
     "wordpress",
 ]
@@ -181,7 +183,7 @@ PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=30)
 PAGE_CACHE_EXCLUDE = ["/admin/", "/preview/", "/healthz", "/bench/"]
 # Records of these apps are cache tags: loading one while a page renders makes the page depend
 # on it, and saving or deleting one purges what depends on it.
-CACHE_TAGGED_APPS = ["articles", "people", "projects", "images", "taggit"]
+CACHE_TAGGED_APPS = ["articles", "people", "projects", "images", "taggit", "events"]
 # A CDN in front: pages list their tags in CDN_TAG_HEADER (Cache-Tag, Surrogate-Key), and each
 # purged tag is sent to CDN_PURGE_URL with {tag} filled in, e.g.
 # https://cdn.example/purge/{tag}. Empty: no header, no purge requests.

@@ -38,6 +38,23 @@ def make_project(**fields):
     return MediaProject.objects.create(**fields)
 
 
+def make_event(*, performers=(), **fields):
+    """A tour date at a made-up venue, a week from now unless told; `performers` in billing
+    order."""
+    from events.models import Event, EventPerformer
+
+    n = next(_seq)
+    fields.setdefault("venue", f"Venue {n}")
+    fields.setdefault("city", "Paris")
+    fields.setdefault("country", "FR")
+    fields.setdefault("timezone", "Europe/Paris")
+    fields.setdefault("starts_at", timezone.now() + timezone.timedelta(days=7))
+    event = Event.objects.create(**fields)
+    for position, artist in enumerate(performers):
+        EventPerformer.objects.create(event=event, artist=artist, position=position)
+    return event
+
+
 def make_article(*, contributors=(), tags=(), **fields):
     from articles.models import Article, Byline
 

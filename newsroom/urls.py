@@ -19,6 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("people.urls")),
     path("", include("projects.urls")),
+    path("", include("events.urls")),
     path("", include("articles.urls")),
 ]
 

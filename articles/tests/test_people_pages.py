@@ -122,11 +122,11 @@ def test_artist_page_queries_do_not_grow_with_projects_or_articles(
         credit(artist, kind=list(MediaProject.Kind)[n % len(MediaProject.Kind)])
         make_article(body=mention(artist), contributors=[make_contributor()])
     # Artist, disciplines, credits with their projects, count, ids, the stories, bylines; when
-    # the next scheduled story goes live.
-    with django_assert_num_queries(8):
+    # the next scheduled story goes live; the upcoming tour dates (none).
+    with django_assert_num_queries(9):
         html = html_of(client.get("/artists/jane-doe/"))
-    # Then the artist with their disciplines and credits, the count and the teasers are kept:
-    # the stories' ids alone.
+    # Then the artist with their disciplines and credits, their dates, the count and the teasers
+    # are kept: the stories' ids alone.
     with django_assert_num_queries(1):
         assert html_of(client.get("/artists/jane-doe/")) == html
 
