@@ -1,0 +1,176 @@
+"""MusicEvent structured data, checked against schema.org's names."""
+
+import json
+import re
+
+import pytest
+
+from events.models import Event
+from newsroom.testing import make_artist, make_event
+
+from .conftest import venue_time
+
+pytestmark = pytest.mark.django_db
+
+# The part of schema.org's vocabulary this data uses: each type with the properties it has
+# there (its own and those it inherits from Thing, Event, Place, Intangible…), and the members
+# of the enumerations used. A name missing from schema.org is missing here.
+THING = {"name", "url", "sameAs", "image", "description"}
+VOCABULARY = {
+    "MusicEvent": THING
+    | {
+        "startDate",
+        "endDate",
+        "eventStatus",
+        "eventAttendanceMode",
+        "previousStartDate",
+        "location",
+        "performer",
+        "offers",
+    },
+    "Place": THING | {"address"},
+    "VirtualLocation": THING,
+    "PostalAddress": THING
+    | {"streetAddress", "addressLocality", "addressRegion", "postalCode", "addressCountry"},
+    "Person": THING,
+    "MusicGroup": THING,
+    "Offer": THING,
+}
+ENUMERATIONS = {
+    "eventStatus": {
+        "https://schema.org/EventScheduled",
+        "https://schema.org/EventPostponed",
+        "https://schema.org/EventRescheduled",
+        "https://schema.org/EventCancelled",
+        "https://schema.org/EventMovedOnline",
+    },
+    "eventAttendanceMode": {
+        "https://schema.org/OfflineEventAttendanceMode",
+        "https://schema.org/OnlineEventAttendanceMode",
+    },
+}
+
+
+def check_vocabulary(item):
+    kind = item["@type"]
+    assert kind in VOCABULARY, f"{kind} is not a type used here"
+    for key, value in item.items():
+        if key.startswith("@"):
+            continue
+        assert key in VOCABULARY[kind], f"{kind} has no property {key}"
+        if key in ENUMERATIONS:
+            assert value in ENUMERATIONS[key]
+        for child in value if isinstance(value, list) else [value]:
+            if isinstance(child, dict):
+                check_vocabulary(child)
+
+
+def music_events(html):
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    items = []
+    for text in found:
+        data = json.loads(text)
+        items += [d for d in (data if isinstance(data, list) else [data])]
+    return [item for item in items if item["@type"] == "MusicEvent"]
+
+
+def test_a_date_is_a_music_event_with_place_performers_and_offer(client, artist):
+    band = make_artist(name="The Band", is_group=True, wikidata_id="Q1")
+    make_event(
+        performers=[artist, band],
+        venue="Hall West",
+        street_address="1 Example Street",
+        city="Los Angeles",
+        region="CA",
+        postal_code="90001",
+        country="US",
+        timezone="America/Los_Angeles",
+        starts_at=venue_time("America/Los_Angeles", 2031, 11, 1, 20, 0),
+        ends_at=venue_time("America/Los_Angeles", 2031, 11, 1, 23, 0),
+        ticket_url="https://tickets.example/west",
+    )
+    (item,) = music_events(client.get("/events/").content.decode())
+    check_vocabulary(item)
+    assert item["@context"] == "https://schema.org"
+    assert item["name"] == "Jane Doe, The Band at Hall West"
+    # The venue's offset: Los Angeles is on daylight time (UTC-7) until 2 November 2031.
+    assert item["startDate"] == "2031-11-01T20:00:00-07:00"
+    assert item["endDate"] == "2031-11-01T23:00:00-07:00"
+    assert item["eventStatus"] == "https://schema.org/EventScheduled"
+    assert item["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert item["location"] == {
+        "@type": "Place",
+        "name": "Hall West",
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": "1 Example Street",
+            "addressLocality": "Los Angeles",
+            "addressRegion": "CA",
+            "postalCode": "90001",
+            "addressCountry": "US",
+        },
+    }
+    assert item["performer"] == [
+        {"@type": "Person", "name": "Jane Doe", "url": "http://testserver/artists/jane-doe/"},
+        {
+            "@type": "MusicGroup",
+            "name": "The Band",
+            "url": f"http://testserver/artists/{band.slug}/",
+            "sameAs": ["https://www.wikidata.org/wiki/Q1"],
+        },
+    ]
+    assert item["offers"] == {"@type": "Offer", "url": "https://tickets.example/west"}
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (Event.Status.POSTPONED, "https://schema.org/EventPostponed"),
+        (Event.Status.CANCELLED, "https://schema.org/EventCancelled"),
+    ],
+)
+def test_status_is_schema_orgs(client, artist, status, expected):
+    make_event(performers=[artist], status=status)
+    (item,) = music_events(client.get("/artists/jane-doe/").content.decode())
+    check_vocabulary(item)
+    assert item["eventStatus"] == expected
+
+
+def test_rescheduled_keeps_the_previous_start(client, artist):
+    make_event(
+        performers=[artist],
+        status=Event.Status.RESCHEDULED,
+        starts_at=venue_time("Europe/Paris", 2031, 12, 1, 20),
+        previous_starts_at=venue_time("Europe/Paris", 2031, 6, 1, 20),
+    )
+    (item,) = music_events(client.get("/events/").content.decode())
+    check_vocabulary(item)
+    assert item["eventStatus"] == "https://schema.org/EventRescheduled"
+    # Winter and summer offsets of the same venue.
+    assert item["startDate"] == "2031-12-01T20:00:00+01:00"
+    assert item["previousStartDate"] == "2031-06-01T20:00:00+02:00"
+
+
+def test_moved_online_is_at_a_virtual_location(client, artist):
+    make_event(
+        performers=[artist],
+        status=Event.Status.MOVED_ONLINE,
+        online_url="https://stream.example/show",
+    )
+    (item,) = music_events(client.get("/events/").content.decode())
+    check_vocabulary(item)
+    assert item["eventStatus"] == "https://schema.org/EventMovedOnline"
+    assert item["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert item["location"] == {"@type": "VirtualLocation", "url": "https://stream.example/show"}
+
+
+def test_names_cannot_close_the_script(client):
+    make_event(performers=[make_artist(name="</script><script>alert(1)</script>")])
+    html = client.get("/events/").content.decode()
+    assert "<script>alert(1)" not in html
+    (item,) = music_events(html)
+    assert item["performer"][0]["name"] == "</script><script>alert(1)</script>"
+
+
+def test_no_dates_no_event_data(client, artist):
+    assert music_events(client.get("/artists/jane-doe/").content.decode()) == []
