@@ -238,3 +238,13 @@ def test_a_date_leaves_the_kept_list_when_it_ends(client, artist, settings):
     with tagcache.recording() as rec:
         assert kept_upcoming(artist) == [ending]
     assert rec.deadline() == pytest.approx(ending.ends_at.timestamp(), abs=1)
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_the_page_cache_keeps_known_places_only(client, future_event):
+    assert client.get("/events/?country=FR&city=Lyon")["X-Page-Cache"] == "miss"
+    assert client.get("/events/?country=FR&city=Lyon")["X-Page-Cache"] == "hit"
+    for query in ("city=Atlantis", "country=fr", "country=ZZ", "city=lyon", "page=01"):
+        response = client.get(f"/events/?{query}")
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response, query
