@@ -110,13 +110,18 @@ class Report:
 
 
 def _title(item: wxr.Item) -> str:
-    return clean_line(html.unescape(item.get("title"))).strip()
+    # WordPress shows titles as HTML (`<em>` in a title is italic there): their text is kept.
+    return _text(item.get("title"))
 
 
 def _text(fragment: str) -> str:
-    """An excerpt or caption as plain text: tags dropped, entities decoded, one line."""
+    """A title, excerpt or caption as plain text: tags dropped (scripts and styles with their
+    content), entities decoded, one line."""
     if "<" in fragment:
-        fragment = lxml.html.fragment_fromstring(fragment, create_parent="div").text_content()
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        for element in list(root.iter("script", "style")):
+            element.drop_tree()
+        fragment = root.text_content()
     else:
         fragment = html.unescape(fragment)
     return _SPACES.sub(" ", clean_line(fragment)).strip()
