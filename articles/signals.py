@@ -13,7 +13,7 @@ from newsroom import tagcache
 from people.models import Artist, Contributor
 from projects.models import MediaProject
 
-from . import rendering, search, services
+from . import rendering, search, services, sitemaps
 from .models import Article
 
 
@@ -72,6 +72,8 @@ def keep_former_addresses(sender, instance, **kwargs):
 @receiver(post_save, sender=Article, dispatch_uid="articles.sync_mentions")
 def article_saved(sender, instance, raw, **kwargs):
     services.sync_mentions(instance)
+    # The sitemap page that lists it, or would.
+    tagcache.purge_on_commit([sitemaps.article_page_tag(instance.pk)])
     # Publishing, unpublishing or retitling a story changes the lists of stories about each
     # artist, project, tag and contributor it relates to (its own page is purged by newsroom).
     tagcache.purge_on_commit(lambda: Article.objects.filter(pk=instance.pk).cache_tags())
@@ -86,6 +88,7 @@ def article_deleted(sender, instance, **kwargs):
     # Its links to artists and projects go with it in Django's own join tables, which send no
     # signal: the lists of stories about each are found now, while the links still exist.
     tagcache.purge_on_commit(list(Article.objects.filter(pk=instance.pk).cache_tags()))
+    tagcache.purge_on_commit([sitemaps.article_page_tag(instance.pk)])
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="articles.forget_search_entry")

@@ -1,15 +1,50 @@
-"""The sitemap: every published article and the artists, projects, contributors and tags those
-articles reach. Records only drafts link to stay out, so a sitemap never hints at a coming story."""
+"""The sitemaps: every published article and the artists, projects, contributors and tags those
+articles reach. Records only drafts link to stay out, so a sitemap never hints at a coming story.
 
+`/sitemap.xml` is an index of pages of at most 50,000 addresses each (sitemaps.org's limit), one
+section after another, `/sitemap-<section>.xml?p=N`, each with the time of its latest change.
+Articles are paged by id (page N holds the published stories with ids from (N-1)*50,000 + 1 to
+N*50,000), so a story stays on its page whatever is published or deleted around it, and a save
+purges the one page that holds it. `/sitemap-news.xml` is the Google News sitemap: the stories
+published in the last 48 hours, at most 1,000.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.contrib.sitemaps.views import sitemap as sitemap_page
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Greatest
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
-from newsroom import tagcache
+from newsroom import pagecache, tagcache
 from newsroom.links import reverse
 from people.models import Artist, Contributor
 from projects.models import MediaProject
 
 from .models import Article, Byline, TaggedArticle
+
+# sitemaps.org: at most 50,000 addresses (and 50 MB) a file.
+PAGE_SIZE = 50_000
+# Google News: the stories of the last two days, at most 1,000.
+NEWS_HOURS = 48
+NEWS_MOST = 1_000
+
+
+def article_page(pk: int) -> int:
+    """The number of the sitemap page that lists the article with this id."""
+    return (pk - 1) // PAGE_SIZE + 1
+
+
+def article_page_tag(pk: int) -> str:
+    return f"sitemap:articles:{article_page(pk)}"
 
 
 def depend_on_links():
@@ -25,70 +60,171 @@ def depend_on_links():
     tagcache.depend(*(tagcache.list_of(model) for model in through))
 
 
-class HomeSitemap(Sitemap):
+class PagedSitemap(Sitemap):
+    """A section of the index: its pages, each with the time of its latest change, found with
+    one aggregate rather than by reading every item."""
+
+    limit = PAGE_SIZE
+
+    def latest(self):
+        return None
+
+    def pages(self) -> list[tuple[int, object]]:
+        paginator = self.paginator  # a new one, counting again, at each use
+        if not paginator.count:
+            return []
+        latest = self.latest()
+        return [(number, latest) for number in paginator.page_range]
+
+
+def _latest_story():
+    return Article.objects.published().aggregate(
+        latest=Max(Greatest("published_at", "updated_at"))
+    )["latest"]
+
+
+class HomeSitemap(PagedSitemap):
     changefreq = "hourly"
 
     def items(self):
+        tagcache.depend(tagcache.list_of(Article))
         return ["articles:home"]
 
     def location(self, item):
         return reverse(item)
 
+    def lastmod(self, item):
+        return self.latest()
 
-class ArticleSitemap(Sitemap):
+    def latest(self):
+        if not hasattr(self, "_latest"):
+            self._latest = _latest_story()
+        return self._latest
+
+
+class ArticlesById:
+    """Pages of published articles by id: page N holds ids (N-1)*size+1 to N*size."""
+
+    def __init__(self, size: int):
+        self.size = size
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger("That page number is not an integer") from exc
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        tagcache.depend(f"sitemap:articles:{number}")
+        found = list(
+            Article.objects.published()
+            .filter(pk__gt=(number - 1) * self.size, pk__lte=number * self.size)
+            .only("slug", "published_at", "updated_at")
+            .order_by("pk")
+        )
+        if not found:
+            raise EmptyPage("That page contains no results")
+        return SimpleNamespace(object_list=found, number=number)
+
+
+class ArticleSitemap(PagedSitemap):
+    @property
+    def paginator(self):
+        return ArticlesById(self.limit)
+
     def items(self):
-        depend_on_links()
-        return Article.objects.published().only("slug", "published_at", "updated_at")
+        return Article.objects.published()
 
     def lastmod(self, article):
         return max(article.published_at, article.updated_at)
 
+    def pages(self):
+        tagcache.depend(tagcache.list_of(Article))
+        found = (
+            Article.objects.published()
+            .annotate(page=(F("pk") - 1) / self.limit + 1)
+            .order_by("page")
+            .values("page")
+            .annotate(latest=Max(Greatest("published_at", "updated_at")))
+            .values_list("page", "latest")
+        )
+        return list(found)
 
-class ArtistSitemap(Sitemap):
+
+class ArtistSitemap(PagedSitemap):
     def items(self):
         depend_on_links()
         mentions = Article.artists.through.objects.filter(article__in=Article.objects.published())
-        return Artist.objects.filter(pk__in=mentions.values("artist_id")).only("slug", "updated_at")
+        return (
+            Artist.objects.filter(pk__in=mentions.values("artist_id"))
+            .only("slug", "updated_at")
+            .order_by("pk")
+        )
 
     def lastmod(self, artist):
         return artist.updated_at
 
+    def latest(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
-class ProjectSitemap(Sitemap):
+
+class ProjectSitemap(PagedSitemap):
     def items(self):
         depend_on_links()
         published = Article.objects.published()
         mentions = Article.projects.through.objects.filter(article__in=published)
         related = Article.related_projects.through.objects.filter(article__in=published)
-        return MediaProject.objects.filter(
-            Q(pk__in=mentions.values("mediaproject_id"))
-            | Q(pk__in=related.values("mediaproject_id"))
-        ).only("slug", "updated_at")
+        return (
+            MediaProject.objects.filter(
+                Q(pk__in=mentions.values("mediaproject_id"))
+                | Q(pk__in=related.values("mediaproject_id"))
+            )
+            .only("slug", "updated_at")
+            .order_by("pk")
+        )
 
     def lastmod(self, project):
         return project.updated_at
 
+    def latest(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
-class ContributorSitemap(Sitemap):
+
+class ContributorSitemap(PagedSitemap):
     def items(self):
         depend_on_links()
         return (
             Contributor.objects.filter(articles__in=Article.objects.published())
             .annotate(latest=Max("articles__published_at"))
-            .order_by("name")
+            .order_by("name", "pk")
         )
 
     def lastmod(self, contributor):
         return contributor.latest
 
+    def latest(self):
+        return _latest_story()
 
-class TagSitemap(Sitemap):
+
+class TagSitemap(PagedSitemap):
     def items(self):
         depend_on_links()
-        return Article.objects.published().tags_in_use().order_by("name")
+        published = Article.objects.published()
+        latest = (
+            TaggedArticle.objects.filter(tag=OuterRef("pk"), content_object__in=published)
+            .order_by("-content_object__published_at")
+            .values("content_object__published_at")[:1]
+        )
+        return published.tags_in_use().annotate(latest=Subquery(latest)).order_by("name", "pk")
 
     def location(self, tag):
         return reverse("articles:tag", kwargs={"slug": tag.slug})
+
+    def lastmod(self, tag):
+        return tag.latest
+
+    def latest(self):
+        return _latest_story()
 
 
 sitemaps = {
@@ -99,3 +235,58 @@ sitemaps = {
     "contributors": ContributorSitemap,
     "tags": TagSitemap,
 }
+
+
+@x_robots_tag
+@require_safe
+def index(request):
+    """Every page of every section, with the time of its latest change."""
+    site = get_current_site(request)
+    entries = []
+    for section, cls in sitemaps.items():
+        address = f"{request.scheme}://{site.domain}" + reverse(
+            "sitemap-section", kwargs={"section": section}
+        )
+        for number, latest in cls().pages():
+            location = address if number == 1 else f"{address}?p={number}"
+            entries.append(SitemapIndexItem(location, latest))
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+@require_safe
+def section(request, section):
+    """One page of one section: `?p=N` (1 without it), a 404 past the last."""
+    response = sitemap_page(request, sitemaps=sitemaps, section=section)
+    if "p" in request.GET:
+        pagecache.accept(request, p=int(request.GET["p"]))
+    return response
+
+
+@x_robots_tag
+@require_safe
+def news(request):
+    """The stories published in the last NEWS_HOURS hours, newest first, at most NEWS_MOST."""
+    now = timezone.now()
+    stories = list(
+        Article.objects.published()
+        .filter(published_at__gt=now - timedelta(hours=NEWS_HOURS))
+        .only("slug", "headline", "published_at")
+        .order_by("-published_at", "-pk")[:NEWS_MOST]
+    )
+    tagcache.depend(tagcache.list_of(Article))
+    if stories:
+        # The oldest leaves the list when it turns NEWS_HOURS old.
+        leaves = stories[-1].published_at + timedelta(hours=NEWS_HOURS)
+        tagcache.depend_until(lambda: leaves)
+    site = get_current_site(request)
+    context = {
+        "stories": stories,
+        "root": f"{request.scheme}://{site.domain}",
+        "publication": settings.SITE_NAME,
+        "language": settings.LANGUAGE_CODE.split("-")[0],
+    }
+    return TemplateResponse(
+        request, "articles/sitemap_news.xml", context, content_type="application/xml"
+    )

@@ -197,3 +197,20 @@ def post_change_form(client, obj, **changes):
     data = form_values(page.content.decode(), f"{opts.model_name}_form")
     data.update(changes, _save="Save")
     return client.post(url, data)
+
+
+def sitemap_locations(client) -> list[str]:
+    """Every address the sitemaps list: the index at /sitemap.xml, then each page it names."""
+    from urllib.parse import urlsplit
+    from xml.etree import ElementTree
+
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    found = []
+    for page in ElementTree.fromstring(index.content).iter(f"{ns}sitemap"):
+        address = urlsplit(page.find(f"{ns}loc").text)
+        response = client.get(address.path, {"p": address.query[2:]} if address.query else {})
+        assert response.status_code == 200, address
+        found += [loc.text for loc in ElementTree.fromstring(response.content).iter(f"{ns}loc")]
+    return found

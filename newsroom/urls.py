@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.sitemaps import sitemaps
+from articles import sitemaps
 
 from . import views
 
@@ -16,7 +15,9 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("", include("people.urls")),
     path("", include("projects.urls")),
     path("", include("events.urls")),

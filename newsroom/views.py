@@ -28,6 +28,7 @@ def robots_txt(request):
         f"Disallow: {reverse('articles:search')}",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap-news'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -15,6 +15,7 @@ from newsroom.testing import (
     make_contributor,
     make_image,
     make_project,
+    sitemap_locations,
 )
 from people.models import Discipline
 from projects.models import Credit, MediaProject, ProjectRelation
@@ -199,9 +200,7 @@ def test_pages_advertise_their_feeds(client):
 
 
 def sitemap_urls(client):
-    response = get_ok(client, "/sitemap.xml")
-    root = ElementTree.fromstring(response.content)
-    return {loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc")}
+    return {loc.removeprefix("http://testserver") for loc in sitemap_locations(client)}
 
 
 def test_sitemap_lists_published_articles_and_what_they_reach(client):
@@ -241,9 +240,15 @@ def test_sitemap_queries_do_not_grow_with_items(client, count, django_assert_num
             body=mention(make_artist()), contributors=[make_contributor()], tags=["Live"]
         )
         article.related_projects.add(make_project())
-    # A count and a page of items for each of the five model sections.
+    # The index: the article pages with their times; the latest story (home); a count and
+    # the latest change for the artists and the projects; a count for the contributors and the
+    # tags, and the latest story for both.
     with django_assert_num_queries(10):
         get_ok(client, "/sitemap.xml")
+    # A page of a section: its items, and a count for those paged by count.
+    for section, queries in [("articles", 1), ("artists", 2), ("projects", 2), ("tags", 2)]:
+        with django_assert_num_queries(queries):
+            get_ok(client, f"/sitemap-{section}.xml")
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_out_admin_and_search(client):
@@ -254,6 +259,7 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_out_admin_and_search(client)
     assert "Disallow: /admin/" in text
     assert "Disallow: /search/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Sitemap: http://testserver/sitemap-news.xml" in text
 
 
 # Meta tags for search engines and link previews

@@ -1,13 +1,11 @@
 """A story's former addresses (earlier slugs, legacy addresses) lead to where it is now."""
 
-from xml.etree import ElementTree
-
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, FormerAddress, normalize_address
-from newsroom.testing import make_article, post_change_form
+from newsroom.testing import make_article, post_change_form, sitemap_locations
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +20,7 @@ def seeded(db):
 
 
 def sitemap_paths(client):
-    root = ElementTree.fromstring(client.get("/sitemap.xml").content)
-    return {loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc")}
+    return {loc.removeprefix("http://testserver") for loc in sitemap_locations(client)}
 
 
 def rename(client, article, slug):

@@ -1,0 +1,160 @@
+"""Sitemaps at any size: an index of pages of at most PAGE_SIZE addresses, each with its
+latest change, each page kept and purged when a story on it changes; the Google News sitemap."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import pytest
+from django.utils import timezone
+
+from articles import sitemaps
+from articles.models import Article
+from newsroom.testing import make_article, make_artist, sitemap_locations
+
+pytestmark = pytest.mark.django_db
+
+NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+@pytest.fixture
+def pages_of_two(monkeypatch):
+    monkeypatch.setattr(sitemaps, "PAGE_SIZE", 2)
+    monkeypatch.setattr(sitemaps.PagedSitemap, "limit", 2)
+
+
+def xml(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    return ElementTree.fromstring(response.content)
+
+
+def index_entries(client):
+    root = xml(client.get("/sitemap.xml"))
+    return [
+        (urlsplit(entry.find(f"{NS}loc").text), entry.find(f"{NS}lastmod"))
+        for entry in root.iter(f"{NS}sitemap")
+    ]
+
+
+def test_the_index_pages_every_section_with_a_lastmod_on_every_entry(client, pages_of_two):
+    stories = [make_article(body=f'[artist id="{make_artist().external_id}" /]') for _ in range(5)]
+    make_article(status=Article.Status.DRAFT)
+    entries = index_entries(client)
+    assert all(lastmod is not None and lastmod.text for _, lastmod in entries)
+    article_pages = sorted({sitemaps.article_page(story.pk) for story in stories})
+    addresses = [(url.path, url.query) for url, _ in entries]
+    assert [query for path, query in addresses if path == "/sitemap-articles.xml"] == [
+        "" if number == 1 else f"p={number}" for number in article_pages
+    ]
+    # Five artists, two a page.
+    assert [query for path, query in addresses if path == "/sitemap-artists.xml"] == [
+        "",
+        "p=2",
+        "p=3",
+    ]
+    listed = sitemap_locations(client)
+    for story in stories:
+        assert listed.count(f"http://testserver{story.get_absolute_url()}") == 1
+    for url, _ in entries:
+        page = xml(client.get(url.path, {"p": url.query[2:]} if url.query else {}))
+        urls = list(page.iter(f"{NS}url"))
+        assert 0 < len(urls) <= 2
+        assert all(url.find(f"{NS}lastmod") is not None for url in urls)
+
+
+def test_an_article_page_holds_the_stories_of_its_id_range(client, pages_of_two):
+    stories = [make_article() for _ in range(4)]
+    last = sitemaps.article_page(stories[-1].pk)
+    page = xml(client.get("/sitemap-articles.xml", {"p": last}))
+    listed = [loc.text for loc in page.iter(f"{NS}loc")]
+    expected = [
+        f"http://testserver{story.get_absolute_url()}"
+        for story in stories
+        if sitemaps.article_page(story.pk) == last
+    ]
+    assert listed == expected
+
+
+@pytest.mark.parametrize("p", ["0", "-1", "x", "999999"])
+def test_a_page_that_does_not_exist_is_a_404(client, p):
+    make_article()
+    assert client.get("/sitemap-articles.xml", {"p": p}).status_code == 404
+    assert client.get("/sitemap-artists.xml", {"p": p}).status_code == 404
+
+
+def test_an_unknown_section_is_a_404(client):
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_a_page_is_kept_and_purged_when_a_story_in_its_range_changes(
+    client, pages_of_two, page_cache
+):
+    stories = [make_article() for _ in range(4)]
+    first, last = sitemaps.article_page(stories[0].pk), sitemaps.article_page(stories[-1].pk)
+    assert first != last
+
+    def get(number):
+        return client.get("/sitemap-articles.xml", {"p": number})
+
+    assert get(first)["X-Page-Cache"] == "miss"
+    assert get(last)["X-Page-Cache"] == "miss"
+    assert get(first)["X-Page-Cache"] == "hit"
+    # A page number written another way is answered, never kept.
+    assert "X-Page-Cache" not in client.get("/sitemap-articles.xml", {"p": f"0{first}"})
+    story = stories[-1]
+    story.status = Article.Status.DRAFT
+    story.save()
+    response = get(last)
+    assert response["X-Page-Cache"] == "miss"
+    assert story.get_absolute_url() not in response.content.decode()
+    assert get(first)["X-Page-Cache"] == "hit"
+
+
+def news_items(client):
+    root = xml(client.get("/sitemap-news.xml"))
+    return [
+        (
+            url.find(f"{NS}loc").text,
+            url.find(f"{NEWS}news/{NEWS}title").text,
+            url.find(f"{NEWS}news/{NEWS}publication_date").text,
+            url.find(f"{NEWS}news/{NEWS}publication/{NEWS}name").text,
+            url.find(f"{NEWS}news/{NEWS}publication/{NEWS}language").text,
+        )
+        for url in root.iter(f"{NS}url")
+    ]
+
+
+def test_the_news_sitemap_lists_the_last_two_days_stories_newest_first(client, settings):
+    now = timezone.now().replace(microsecond=0)
+    settings.SITE_NAME = "MTV News"
+    recent = make_article(
+        headline="Kanye West & Spike Jonze <Short Film>", published_at=now - timedelta(hours=1)
+    )
+    older = make_article(published_at=now - timedelta(hours=47))
+    make_article(published_at=now - timedelta(hours=49))
+    make_article(headline="Draft", status=Article.Status.DRAFT)
+    make_article(published_at=now + timedelta(hours=1))
+    items = news_items(client)
+    assert [item[0] for item in items] == [
+        f"http://testserver{recent.get_absolute_url()}",
+        f"http://testserver{older.get_absolute_url()}",
+    ]
+    assert items[0][1] == "Kanye West & Spike Jonze <Short Film>"
+    assert items[0][3:] == ("MTV News", "en")
+    assert items[0][2] == timezone.localtime(recent.published_at).isoformat()
+
+
+def test_the_news_sitemap_holds_at_most_its_limit(client, monkeypatch):
+    monkeypatch.setattr(sitemaps, "NEWS_MOST", 2)
+    stories = [make_article() for _ in range(3)]
+    assert len(news_items(client)) == 2
+    assert stories[0].get_absolute_url() not in client.get("/sitemap-news.xml").content.decode()
+
+
+def test_the_news_sitemap_is_purged_when_a_story_is_published(client, page_cache):
+    assert news_items(client) == []
+    assert client.get("/sitemap-news.xml")["X-Page-Cache"] == "hit"
+    make_article(headline="Kanye West, Spike Jonze collaborate")
+    assert [item[1] for item in news_items(client)] == ["Kanye West, Spike Jonze collaborate"]
