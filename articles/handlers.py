@@ -1,5 +1,5 @@
-"""The shortcode tags article bodies may use: [artist], [project], [contributor], [embed] and
-[image]."""
+"""The shortcode tags article bodies may use: [artist], [project], [contributor], [embed],
+[image] and [event]."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from events.models import Event
 from images.models import Image
 from newsroom import tagcache
 from people.models import Artist, Contributor
@@ -245,5 +246,40 @@ register(
         block=True,
         inline_template="articles/includes/embed_link.html",
         feed_template="articles/includes/embed_link.html",
+    )
+)
+
+
+# [event id="12" /]: a tour date as a card (when, who, where, tickets), on a line of its own;
+# inside running text, its venue and day as a link to its headliner. The events app knows
+# nothing of bodies: the tag lives here, with the others.
+
+
+def _validate_event(node: Shortcode) -> str | None:
+    value = str(node.attrs.get("id", "")).strip()
+    if not value:
+        return '[event] needs the id of a tour date, e.g. [event id="12" /].'
+    if not _DIGITS.fullmatch(value):
+        return f'[event] id must be a number, not "{value}".'
+    return None
+
+
+def _lookup_events(nodes: Sequence[Shortcode]) -> list[Any]:
+    ids = {int(str(node.attrs["id"]).strip()) for node in nodes}
+    # The date with its line-up and project: all its card shows.
+    by_id = Event.objects.with_performers().in_bulk(ids)
+    return [by_id.get(int(str(node.attrs["id"]).strip())) for node in nodes]
+
+
+register(
+    TagHandler(
+        name="event",
+        template="events/includes/event_card.html",
+        context_name="event",
+        validate=_validate_event,
+        lookup=_lookup_events,
+        load=lambda pks: {},
+        block=True,
+        inline_template="events/includes/event_link.html",
     )
 )

@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
+from events.models import Event
 from images.models import Image
 from newsroom import tagcache
 from people.models import Artist, Contributor
@@ -134,13 +135,17 @@ def linked_record_saved(sender, instance, **kwargs):
 @receiver(post_save, sender=MediaProject, dispatch_uid="articles.project_refs")
 @receiver(post_save, sender=Contributor, dispatch_uid="articles.contributor_refs")
 @receiver(post_save, sender=Image, dispatch_uid="articles.image_refs")
+@receiver(post_save, sender=Event, dispatch_uid="articles.event_refs")
 def record_may_resolve_tags(sender, instance, **kwargs):
     # Cached bodies with a tag naming this record that found nothing (a typo fixed by creating
     # or renaming the record) wait on these tags. Pages showing the record itself depend on
     # its own tag, which newsroom purges on every save.
-    tag = {Artist: "artist", MediaProject: "project", Contributor: "contributor"}.get(
-        sender, "image"
-    )
+    tag = {
+        Artist: "artist",
+        MediaProject: "project",
+        Contributor: "contributor",
+        Event: "event",
+    }.get(sender, "image")
     idents = {"slug": getattr(instance, "slug", None)}
     idents["id"] = instance.external_id if sender is Artist else instance.pk
     tagcache.purge_on_commit(
