@@ -45,6 +45,9 @@ FORMATS = {
 }
 # The <img> itself: every browser decodes JPEG.
 FALLBACK_FORMAT = "jpeg"
+# The longest side any rendition may have: WebP's limit (JPEG's is 65,500). A very tall original
+# gets only the widths whose height fits.
+MAX_SIDE = 16_383
 
 CACHE_SECONDS = 60 * 60 * 24 * 30
 _KNOWN_LIMIT = 20_000
@@ -138,12 +141,16 @@ def crop_box(width: int, height: int, ratio: Ratio, fx: float, fy: float) -> tup
 
 
 def widths_for(source: Source, ratio: Ratio, wanted=WIDTHS) -> tuple[int, ...]:
-    """The wanted widths the crop can give without upscaling (at least one: its own)."""
-    cw, _ = crop_size(source.width, source.height, ratio)
+    """The wanted widths the crop can give without upscaling (at least one: its own), none
+    of them taller than MAX_SIDE; none at all when even one pixel across would be."""
+    cw, ch = crop_size(source.width, source.height, ratio)
     if not cw:
         return tuple(wanted)
-    fitting = tuple(w for w in wanted if w <= cw)
-    return fitting or (cw,)
+    widest = min(cw, MAX_SIDE * cw // ch) if ch else cw
+    if widest < 1:
+        return ()
+    fitting = tuple(w for w in wanted if w <= widest)
+    return fitting or (widest,)
 
 
 def _slug(text: str) -> str:
@@ -176,13 +183,15 @@ def picture(source: Source, *, ratio: Ratio = None, widths=WIDTHS) -> Picture | 
     if known is not None:
         return known
     widths = widths_for(source, ratio, widths)
-    formats = (*source_formats(), FALLBACK_FORMAT)
-    if not ensure(source, ratio, widths, formats):
+    made = ensure(source, ratio, widths, (*source_formats(), FALLBACK_FORMAT))
+    if FALLBACK_FORMAT not in made:
         return None
     fallback = [_rendition(source, ratio, w, FALLBACK_FORMAT) for w in widths]
+    # A format the encoder could not make for this picture is left out.
     sources = tuple(
         (FORMATS[fmt][1], _srcset([_rendition(source, ratio, w, fmt) for w in widths]))
         for fmt in source_formats()
+        if fmt in made
     )
     # The plain src is for the rare browser without srcset: a middling size.
     img = fallback[min(1, len(fallback) - 1)]
@@ -194,10 +203,10 @@ def picture(source: Source, *, ratio: Ratio = None, widths=WIDTHS) -> Picture | 
 def single(source: Source, *, ratio: Ratio, width: int, fmt: str = "jpeg") -> Rendition | None:
     """One rendition of `ratio` at `width` (or the crop's own width if smaller), e.g. a share
     image. None when the original cannot be read."""
-    width = widths_for(source, ratio, (width,))[0]
-    if not ensure(source, ratio, (width,), (fmt,)):
+    widths = widths_for(source, ratio, (width,))
+    if fmt not in ensure(source, ratio, widths, (fmt,)):
         return None
-    return _rendition(source, ratio, width, fmt)
+    return _rendition(source, ratio, widths[0], fmt)
 
 
 # The pictures and crops the site's pages ask for (article page, listings, link previews,
@@ -229,26 +238,44 @@ def _srcset(renditions: list[Rendition]) -> str:
     return ", ".join(f"{r.url} {r.width}w" for r in renditions)
 
 
-def ensure(source: Source, ratio: Ratio, widths, formats) -> bool:
-    """Make the renditions unless they are known to exist; False if the original is unusable.
+def ensure(source: Source, ratio: Ratio, widths, formats) -> tuple[str, ...]:
+    """Make the renditions unless they are known to exist; the formats that exist, in the order
+    asked: all of them, all but one an encoder refused (logged), or none when the original is
+    unusable or so thin no width fits. Never raises: a picture that cannot be made leaves a
+    page without it.
 
-    A group is written in a fixed order and its last file stands for the whole group, so one
-    check answers for all of them.
+    A group is written in a fixed order and its last file (the last format asked, which is
+    never left out) stands for the whole group, so one check answers for all of them.
     """
+    if not widths:
+        logger.warning(
+            "Cannot make renditions of %s: %s×%s is too thin", source.name, source.width,
+            source.height,
+        )  # fmt: skip
+        return ()
     last = rendition_name(source, ratio, widths[-1], formats[-1])
-    if last in _known:
-        return True
+    known = _known.get(("formats", last))
+    if known is not None:
+        return known
     key = f"images:rendition:{last}"
-    if not cache.get(key):
-        if not default_storage.exists(last):
+    made = cache.get(key)
+    if not isinstance(made, tuple):
+        if default_storage.exists(last):
+            made = tuple(
+                fmt
+                for fmt in formats
+                if fmt == formats[-1]
+                or default_storage.exists(rendition_name(source, ratio, widths[-1], fmt))
+            )
+        else:
             try:
-                generate(source, ratio, widths, formats)
-            except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+                made = generate(source, ratio, widths, formats)
+            except Exception:  # an encoder's own error types vary (AVIF raises RuntimeError)
                 logger.warning("Cannot make renditions of %s", source.name, exc_info=True)
-                return False
-        cache.set(key, True, CACHE_SECONDS)
-    _remember(last, True)
-    return True
+                return ()
+        cache.set(key, made, CACHE_SECONDS)
+    _remember(("formats", last), made)
+    return made
 
 
 def _remember(key: Any, value: Any) -> None:
@@ -264,8 +291,10 @@ def forget_known() -> None:
         _known.clear()
 
 
-def generate(source: Source, ratio: Ratio, widths, formats) -> list[str]:
-    """Crop the original once and write every width in every format; returns the names."""
+def generate(source: Source, ratio: Ratio, widths, formats) -> tuple[str, ...]:
+    """Crop the original once and write every width in every format; the formats written. A
+    format other than the last that an encoder refuses is logged and left out; the last one
+    failing is an error."""
     with default_storage.open(source.name, "rb") as fh:
         with Image.open(fh) as original:
             largest = max(widths)
@@ -285,15 +314,27 @@ def generate(source: Source, ratio: Ratio, widths, formats) -> list[str]:
     jobs.remove(sentinel)
     jobs.append(sentinel)  # the file that stands for the group is written last
     resized: dict[int, Image.Image] = {}
-    names = []
+    refused: set[str] = set()
     for width, fmt in jobs:
+        if fmt in refused:
+            continue
         if width not in resized:
             height = max(1, round(width * cropped.height / cropped.width))
             resized[width] = cropped.resize(
                 (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0
             )
-        names.append(_write(resized[width], source, ratio, width, fmt))
-    return names
+        if fmt == formats[-1]:
+            _write(resized[width], source, ratio, width, fmt)
+            continue
+        try:
+            _write(resized[width], source, ratio, width, fmt)
+        except Exception:  # the encoder's own error: RuntimeError, ValueError, OSError
+            logger.warning(
+                "Cannot make %s renditions of %s; pages offer the other formats",
+                fmt, source.name, exc_info=True,
+            )  # fmt: skip
+            refused.add(fmt)
+    return tuple(fmt for fmt in formats if fmt not in refused)
 
 
 def _write(image: Image.Image, source: Source, ratio: Ratio, width: int, fmt: str) -> str:

@@ -10,6 +10,9 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
+# Shapes no page can show: a sliver of a few pixels, or a strip far longer than it is wide.
+MIN_SIDE = 16
+MAX_ASPECT_RATIO = 20
 
 
 def size_limit_message() -> str:
@@ -18,8 +21,9 @@ def size_limit_message() -> str:
 
 
 def validate_image_upload(file) -> None:
-    """Refuse files that are too large, not images, cut short or damaged, or so many pixels
-    that decoding them would exhaust the server's memory (a decompression bomb).
+    """Refuse files that are too large, not images, cut short or damaged, so many pixels that
+    decoding them would exhaust the server's memory (a decompression bomb), or of a shape no
+    page can show (a side under MIN_SIDE pixels, one side over MAX_ASPECT_RATIO times the other).
 
     The whole image is decoded, not just its header: a JPEG cut off half way has a valid
     header and passes `verify()`, but fails here. A file already in storage was checked when
@@ -43,6 +47,8 @@ def validate_image_upload(file) -> None:
                     )
                 if image.width * image.height > settings.MAX_IMAGE_PIXELS:
                     raise ValidationError(_pixels_message(image), code="too_many_pixels")
+                if _extreme_shape(image.width, image.height):
+                    raise ValidationError(_shape_message(image), code="image_shape")
                 image.load()
     except ValidationError:
         raise
@@ -65,4 +71,17 @@ def _pixels_message(image) -> str:
     return (
         f"The image is {image.width}×{image.height} pixels; the limit is {megapixels:g} "
         "megapixels. Upload a smaller image."
+    )
+
+
+def _extreme_shape(width: int, height: int) -> bool:
+    short, long = sorted((width, height))
+    return short < MIN_SIDE or long > short * MAX_ASPECT_RATIO
+
+
+def _shape_message(image) -> str:
+    return (
+        f"The image is {image.width:,}×{image.height:,} pixels. Each side must be at least "
+        f"{MIN_SIDE} pixels and the longer side at most {MAX_ASPECT_RATIO} times the shorter: "
+        "crop it and upload it again."
     )
