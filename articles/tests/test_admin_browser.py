@@ -1,4 +1,5 @@
-"""The article change form in a real Chromium: ordering bylines with the up and down buttons."""
+"""The article change form in a real Chromium: ordering bylines with the up and down buttons;
+the revision screens audited by axe-core."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -6,7 +7,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from articles.models import Article, Byline
-from articles.tests.test_browser import ARTICLE, ARTIFACTS, browser, open_page, site  # noqa: F401
+from articles.tests.test_browser import ARTICLE, ARTIFACTS, AXE, browser, open_page, site  # noqa: F401
 from newsroom.testing import make_contributor
 
 pytestmark = pytest.mark.browser
@@ -139,3 +140,45 @@ def test_a_byline_row_fits_a_phone_screen(browser, site):  # noqa: F811
         )
         assert widths[0] <= widths[1], widths
         expect(page.locator("#bylines-group .order-button").first).to_be_in_viewport()
+
+
+REVISION_PAGES = ["history", "compare"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("screen", REVISION_PAGES)
+def test_axe_finds_nothing_on_the_revision_pages(browser, site, screen, scheme):  # noqa: F811
+    import reversion
+    from reversion.models import Version
+
+    if not AXE.exists():
+        pytest.skip("axe-core not installed: run `npm ci` (make test does it when npm exists)")
+    article = Article.objects.get(slug=ARTICLE.strip("/").split("/")[-1])
+    for headline in ("An earlier headline", article.headline):
+        with reversion.create_revision():
+            article.headline = headline
+            article.save()
+            reversion.set_comment(f"Headline: {headline}")
+    newest, older = Version.objects.get_for_object(article)[:2]
+    base = f"{site}/admin/articles/article/{article.pk}/history/"
+    url = {
+        "history": base,
+        "compare": f"{base}compare/?a={older.pk}&b={newest.pk}",
+        "restore": f"{base}{older.pk}/",
+    }[screen]
+    with open_page(browser, color_scheme=scheme, bypass_csp=True) as page:
+        log_in(page.context, site)
+        page.goto(url)
+        expect(page.locator("#content-main")).to_be_visible()
+        page.screenshot(path=ARTIFACTS / f"admin-{screen}-{scheme}.png", full_page=True)
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate(
+            "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
+        )
+    assert results["passes"], "axe ran no checks"
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}\n"
+        + "\n".join(f"    {', '.join(map(str, node['target']))}" for node in v["nodes"])
+        for v in results["violations"]
+    )
+    assert not results["violations"], f"axe on the {screen} page:\n{report}"

@@ -111,3 +111,33 @@ def test_a_refused_save_shows_what_changed_and_keeps_what_was_typed(admin_client
     assert "My own edit of the body.</textarea>" in html
     article.refresh_from_db()
     assert article.body == "The film runs 35 minutes."
+
+
+def test_history_shows_seconds_where_revisions_share_a_minute_and_compares_the_newest_two(
+    admin_client,
+):
+    import datetime
+    import re
+    from zoneinfo import ZoneInfo
+
+    from reversion.models import Revision
+
+    article = make_article(headline="One")
+    for headline in ("Two", "Three"):
+        assert save_form(admin_client, article, headline=headline).status_code == 302
+    newest, middle, original = versions(article)
+    zone = ZoneInfo("America/New_York")
+    times = {
+        original: datetime.datetime(2026, 3, 2, 10, 0, 5, tzinfo=zone),
+        middle: datetime.datetime(2026, 3, 2, 10, 0, 40, tzinfo=zone),
+        newest: datetime.datetime(2026, 3, 2, 11, 30, 0, tzinfo=zone),
+    }
+    for version, when in times.items():
+        Revision.objects.filter(pk=version.revision_id).update(date_created=when)
+    html = admin_client.get(
+        reverse("admin:articles_article_history", args=[article.pk])
+    ).content.decode()
+    assert "10:00:05 a.m." in html and "10:00:40 a.m." in html
+    assert "11:30 a.m." in html and "11:30:00" not in html
+    selected = dict(re.findall(r'<select name="(\w)".*?<option value="(\d+)" selected', html, re.S))
+    assert selected == {"a": str(middle.pk), "b": str(newest.pk)}
