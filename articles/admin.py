@@ -536,9 +536,14 @@ class ArtistAdmin(people_admin.ArtistAdmin):
         return deleted, model_count, perms_needed, protected
 
     def has_merge_permission(self, request):
-        # A merge deletes artists, rewrites article bodies and moves credits.
+        # A merge deletes artists, rewrites article bodies and moves credits and tour dates.
         return request.user.has_perms(
-            ["people.delete_artist", "articles.change_article", "projects.change_credit"]
+            [
+                "people.delete_artist",
+                "articles.change_article",
+                "projects.change_credit",
+                "events.change_eventperformer",
+            ]
         )
 
     @admin.action(description="Merge selected artists into one", permissions=["merge"])

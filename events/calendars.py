@@ -8,6 +8,7 @@ data the site uses. Cancelled dates stay in the calendar with STATUS:CANCELLED.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 import icalendar
@@ -16,6 +17,8 @@ from django.http import HttpResponse
 from django_countries import countries
 
 from .models import Event
+
+SEQUENCE_EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 # At most this many dates in one calendar (the busiest tours have a few hundred).
 MAX_EVENTS = 1000
@@ -52,8 +55,9 @@ def vevent(event: Event, request) -> icalendar.Event:
     # The time the date was last changed, so the calendar stays the same between changes.
     component.add("dtstamp", event.updated_at)
     component.add("last-modified", event.updated_at)
-    # Grows with every change, as RFC 5545 asks, so clients replace what they kept.
-    component.add("sequence", int(event.updated_at.timestamp()))
+    # Grows with every change, as RFC 5545 asks, so clients replace what they kept: seconds
+    # since SEQUENCE_EPOCH, which stay within the format's 32-bit integer until 2094.
+    component.add("sequence", max(0, int((event.updated_at - SEQUENCE_EPOCH).total_seconds())))
     component.add("dtstart", event.local_start)
     if event.ends_at:
         component.add("dtend", event.local_end)

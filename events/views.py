@@ -72,7 +72,9 @@ class EventListView(pagecache.PageNumberMixin, ListView):
     def get(self, request, *args, **kwargs):
         country = request.GET.get("country", "").upper()
         self.country = country if country in countries else ""
-        self.city = " ".join(request.GET.get("city", "").split())[:100]
+        # Control characters never name a city, and PostgreSQL refuses NUL in a string.
+        typed = "".join(ch if ch.isprintable() else " " for ch in request.GET.get("city", "")[:200])
+        self.city = " ".join(typed.split())[:100]
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

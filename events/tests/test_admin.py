@@ -150,3 +150,20 @@ def test_an_artist_with_dates_is_not_deleted_and_merging_moves_their_dates(artis
     keep = make_artist(name="Jane Doe (the one to keep)")
     services.merge_artists(sources=[artist], target=keep)
     assert future_event.performer_list == [keep]
+
+
+def test_editors_manage_dates_and_writers_see_them(client, django_user_model, future_event):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    writer = django_user_model.objects.create_user("writer", password="x", is_staff=True)
+    writer.groups.add(Group.objects.get(name="Writers"))
+    change = reverse("admin:events_event_change", args=[future_event.pk])
+    client.force_login(editor)
+    assert client.get(reverse("admin:events_event_add")).status_code == 200
+    assert 'name="_save"' in html_of(client.get(change))
+    client.force_login(writer)
+    assert client.get(reverse("admin:events_event_add")).status_code == 403
+    html = html_of(client.get(change))
+    assert 'name="_save"' not in html and "Salle Une" in html

@@ -73,9 +73,15 @@ def test_dates_filter_by_country_and_city(client, artist):
     assert "No upcoming dates here." in html
 
 
-@pytest.mark.parametrize("query", ["country=ZZ", "country=%3Cscript%3E", "city=" + "x" * 5000])
+@pytest.mark.parametrize(
+    "query", ["country=ZZ", "country=%3Cscript%3E", "city=" + "x" * 5000, "city=Ly%00on", "page=x"]
+)
 def test_unknown_filters_are_ignored_or_find_nothing(client, future_event, query):
-    html = html_of(client.get(f"/events/?{query}"))
+    response = client.get(f"/events/?{query}")
+    if query == "page=x":
+        assert response.status_code == 404
+        return
+    html = html_of(response)
     assert "<script>" not in html.split("</header>")[1].split('<script type="application/ld')[0]
 
 
@@ -248,3 +254,17 @@ def test_the_page_cache_keeps_known_places_only(client, future_event):
         response = client.get(f"/events/?{query}")
         assert response.status_code == 200
         assert "X-Page-Cache" not in response, query
+
+
+def test_the_events_page_is_kept_until_the_soonest_date_ends(rf, artist):
+    from events.views import EventListView
+    from newsroom import tagcache
+
+    soonest = make_event(performers=[artist], starts_at=days_from_now(0, hours=-1))
+    make_event(performers=[artist], starts_at=days_from_now(2))
+    with tagcache.recording() as rec:
+        EventListView.as_view()(rf.get("/events/")).render()
+    # Six hours after a date without an end starts, it leaves the list.
+    expected = soonest.starts_at + datetime.timedelta(hours=6)
+    assert rec.deadline() == pytest.approx(expected.timestamp(), abs=1)
+    assert {"list:events.event", "list:events.eventperformer"} <= rec.tags
