@@ -837,18 +837,26 @@ def _digest(body: str) -> str:
 def cached_references(body: str) -> list[tuple[str, str, str]]:
     """(tag, attribute, value) of every registered tag in the body, in order, parsed once per
     body text: the order readers meet the people and projects it links to."""
-    key = f"articles:refs:{_digest(body)}"
-    refs = cache.get(key)
-    if refs is None:
-        refs = [
-            (node.name, attr, str(node.attrs[attr]).strip())
-            for node in reader_nodes(body)
-            if isinstance(node, Shortcode)
-            for attr in ("id", "slug")
-            if attr in node.attrs
-        ]
-        cache.set(key, refs, CACHE_SECONDS)
-    return refs
+    return cached_references_many([body])[0]
+
+
+def cached_references_many(bodies: Sequence[str]) -> list[list[tuple[str, str, str]]]:
+    """`cached_references` of each body, in one cache look-up for them all."""
+    keys = [f"articles:refs:{_digest(body)}" for body in bodies]
+    found = cache.get_many(keys)
+    missing = {}
+    for key, body in zip(keys, bodies, strict=True):
+        if key not in found:
+            found[key] = missing[key] = [
+                (node.name, attr, str(node.attrs[attr]).strip())
+                for node in reader_nodes(body)
+                if isinstance(node, Shortcode)
+                for attr in ("id", "slug")
+                if attr in node.attrs
+            ]
+    if missing:
+        cache.set_many(missing, CACHE_SECONDS)
+    return [found[key] for key in keys]
 
 
 def cached_body_html(body: str) -> SafeString:
@@ -878,6 +886,12 @@ def cached_feed_bodies(bodies: Sequence[str]) -> list[str]:
             found[key] = str(html)
         tagcache.store_many({key: (found[key], rec) for key, _ in missing}, CACHE_SECONDS)
     return [found[key] for key in keys]
+
+
+def cached_portable_bodies(bodies: Sequence[str], base: str) -> list[str]:
+    """Each body as other sites show it (the read API): the feed form, which has links where
+    the page has profile cards, with every address absolute on `base`."""
+    return [absolutize(html, base) for html in cached_feed_bodies(bodies)]
 
 
 def cached_profile_cards(artists: Sequence[Any]) -> list[SafeString]:

@@ -200,6 +200,18 @@ def picture(source: Source, *, ratio: Ratio = None, widths=WIDTHS) -> Picture | 
     return found
 
 
+def picture_renditions(source: Source, *, ratio: Ratio = None, widths=WIDTHS) -> list[Rendition]:
+    """Every file of `picture(source, ratio=ratio, widths=widths)`, each width in each format,
+    made now if they do not exist yet; [] when the original cannot be read."""
+    if picture(source, ratio=ratio, widths=widths) is None:
+        return []
+    return [
+        _rendition(source, ratio, width, fmt)
+        for fmt in (*source_formats(), FALLBACK_FORMAT)
+        for width in widths_for(source, ratio, widths)
+    ]
+
+
 def single(source: Source, *, ratio: Ratio, width: int, fmt: str = "jpeg") -> Rendition | None:
     """One rendition of `ratio` at `width` (or the crop's own width if smaller), e.g. a share
     image. None when the original cannot be read."""

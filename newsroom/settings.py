@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_countries",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "newsroom",
     "images",
     "people",
@@ -50,12 +54,17 @@ INSTALLED_APPS = [
     "events",
     "articles",
     "wordpress",
+    "api",
 ]
 
 MIDDLEWARE = [
     "newsroom.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The read API and oEmbed answer any origin (CORS_URLS_REGEX), kept responses and 429s too;
+    # every request to them counts against the client's rate limit before the page cache.
+    "corsheaders.middleware.CorsMiddleware",
+    "api.throttling.RateLimitMiddleware",
     # Before the session: a kept page is served without touching the database, and what the
     # middleware below adds (CSP, frame options) is kept with it.
     "newsroom.pagecache.PageCacheMiddleware",
@@ -172,6 +181,42 @@ else:
 # When the cache fails (newsroom/cache.py), pages are served without it and each process
 # leaves it alone for this many seconds before it tries again.
 CACHE_RETRY_SECONDS = env.int("CACHE_RETRY_SECONDS", default=5)
+
+# The read API (api/): the most requests one client (by address, see TRUSTED_PROXY_COUNT) may
+# make to /api/ and /oembed/, as "number/second|minute|hour|day"; past it, 429 with
+# Retry-After. Empty: no limit.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="300/minute")
+REST_FRAMEWORK = {
+    # Read-only and public: no session, no CSRF, nobody signed in.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Counted by api.throttling.RateLimitMiddleware, so kept responses count too.
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE_LIMIT or None},
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{env.str('SITE_NAME', default='Newsroom')} API",
+    "DESCRIPTION": "Published stories, artists, contributors, projects and tags, read-only.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the site itself (drf-spectacular-sidecar): the CSP holds.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Cross-origin reads (django-cors-headers) of the API and oEmbed only, from any site, without
+# cookies.
+CORS_URLS_REGEX = r"^/(api|oembed)/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Link"]
 
 # The page cache (newsroom/pagecache.py): whole public pages for anonymous readers, in the cache
 # above, purged by tag when what they show changes (newsroom/tagcache.py). PAGE_CACHE_SECONDS=0

@@ -214,3 +214,35 @@ def sitemap_locations(client) -> list[str]:
         assert response.status_code == 200, address
         found += [loc.text for loc in ElementTree.fromstring(response.content).iter(f"{ns}loc")]
     return found
+
+
+def make_full_story(*, count=1, photos=None, **fields):
+    """A published story with `count` of every relation: bylines, tags, corrections, artists
+    (each credited on a project) and projects named in the body, contributors named in the
+    body, related projects, a lead photo, body photos (`photos`, or new small ones) and an
+    embedded video."""
+    from articles.models import Correction
+    from projects.models import Credit
+
+    artists = [make_artist() for _ in range(count)]
+    projects = [make_project() for _ in range(count)]
+    for artist, project in zip(artists, projects, strict=True):
+        Credit.objects.create(project=project, artist=artist, role="performer")
+    writers = [make_contributor() for _ in range(count)]
+    photos = photos or [make_image(size=(40, 30)) for _ in range(count)]
+    body = "\n\n".join(
+        [f'[artist id="{a.external_id}"]{a.name}[/artist] in *a paragraph*.' for a in artists]
+        + [f'[project slug="{p.slug}"]{p.title}[/project]' for p in projects]
+        + [f'[contributor slug="{w.slug}"]{w.name}[/contributor]' for w in writers]
+        + [f'[image id="{photo.pk}" /]' for photo in photos]
+        + ['[embed url="https://www.youtube.com/watch?v=dQw4w9WgXcQ" /]']
+    )
+    fields.setdefault("body", body)
+    fields.setdefault("lead_image", photos[0])
+    story = make_article(
+        contributors=writers, tags=[f"Tag {next(_seq)}" for _ in range(count)], **fields
+    )
+    story.related_projects.set([make_project() for _ in range(count)])
+    for n in range(count):
+        Correction.objects.create(article=story, text=f"Correction {n}.")
+    return story

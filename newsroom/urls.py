@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from api import oembed
 from articles import sitemaps
 
 from . import views
@@ -15,6 +16,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", include("api.urls")),
+    path("oembed/", oembed.endpoint, name="oembed"),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
