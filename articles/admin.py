@@ -126,7 +126,7 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
     search_fields = ["headline", "dek", "body", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "published_at"
-    autocomplete_fields = ["related_projects"]
+    autocomplete_fields = ["related_projects", "reviewed_project"]
     # The lead photo is chosen from the image library's list, which shows thumbnails and
     # searches titles, captions and credits; the chosen photo is previewed beside the field.
     raw_id_fields = ["lead_image"]
@@ -159,6 +159,13 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
         ),
         ("Lead photo", {"fields": ["lead_image", "lead_image_preview"]}),
         ("Links", {"fields": ["tags", "related_projects"]}),
+        (
+            "Review",
+            {
+                "fields": ["reviewed_project", "rating"],
+                "description": "For a review: the project it reviews and its score, if any.",
+            },
+        ),
         (
             "Derived from the body",
             {"fields": ["mentioned_artists", "mentioned_projects", "created_at", "updated_at"]},

@@ -134,6 +134,31 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = FullTextAtomFeed
 
 
+class ReviewsFeed(LatestArticlesFeed):
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME}: reviews"
+
+    def description(self, obj=None):
+        return f"The latest reviews from {settings.SITE_NAME}, with their scores."
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return reverse("articles:reviews")
+
+    def get_articles(self, published, obj):
+        return published.reviews()
+
+    def item_title(self, item):
+        if item.rating is None:
+            return item.headline
+        return f"{item.headline} ({item.rating}/10)"
+
+
+class ReviewsAtomFeed(ReviewsFeed):
+    feed_type = FullTextAtomFeed
+
+
 class SubjectFeed(LatestArticlesFeed):
     """The stories about one record found by its slug: an artist, a contributor, a tag."""
 

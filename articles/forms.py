@@ -48,6 +48,8 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "related_projects",
             "lead_image",
+            "reviewed_project",
+            "rating",
         ]
         widgets = {"body": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField"})}
         field_classes = {"body": BodyField}

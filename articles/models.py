@@ -1,10 +1,12 @@
 import copy
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core import signing
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef
 from django.db.models.functions import Coalesce
@@ -20,6 +22,10 @@ from newsroom.fields import WholeSecondsDateTimeField
 from newsroom.links import reverse
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 from newsroom.validators import validate_sensible_time
+
+# The one scale of review scores on the site.
+RATING_WORST = Decimal("0.0")
+RATING_BEST = Decimal("10.0")
 
 # Each word adds a filter; past this many the rest are ignored, which keeps the SQL bounded.
 SEARCH_MAX_WORDS = 10
@@ -50,6 +56,18 @@ class ArticleQuerySet(BySlugQuerySet):
     def formerly_at(self, address: str):
         """Articles once read at `address` (see `Article.keep_address`): at most one."""
         return self.filter(former_addresses__path=normalize_address(address))
+
+    def reviews(self):
+        """Articles that review a project."""
+        return self.filter(reviewed_project__isnull=False)
+
+    def reviews_of_work_by(self, artist):
+        """Reviews of the projects `artist` is credited on."""
+        from projects.models import Credit
+
+        return self.filter(
+            reviewed_project__in=Credit.objects.filter(artist=artist).values("project_id")
+        )
 
     def from_share_token(self, token: str):
         """The article a share link names, if the link is genuine, unexpired and not revoked;
@@ -137,7 +155,8 @@ class ArticleQuerySet(BySlugQuerySet):
 
     def cache_tags(self) -> list[str]:
         """Cache tags of the lists these articles appear on: the stories about each artist,
-        project, tag and contributor they relate to, in one query."""
+        project, tag and contributor they relate to, and the reviews of each artist's work, in
+        one query."""
         links = [
             (Article.artists.through.objects, "artist_id", "people.artist"),
             (Article.projects.through.objects, "mediaproject_id", "projects.mediaproject"),
@@ -148,6 +167,16 @@ class ArticleQuerySet(BySlugQuerySet):
             TaggedArticle.objects.filter(content_object__in=self)
             .annotate(label=models.Value("taggit.tag"))
             .values_list("label", "tag_id")
+        )
+        # The artists credited on a project a review is of: their pages list its reviews.
+        from projects.models import Credit
+
+        rows = rows.union(
+            Credit.objects.filter(project__reviews__in=self)
+            .annotate(label=models.Value("people.artist"))
+            .values_list("label", "artist_id")
+            .order_by(),
+            all=True,
         )
         for manager, column, label in links:
             rows = rows.union(
@@ -339,6 +368,25 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         help_text="Media projects this story is about, shown below it.",
     )
 
+    # PROTECT: a project with reviews is not deleted by accident; the reviews go first.
+    reviewed_project = models.ForeignKey(
+        "projects.MediaProject",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="The album, film or other project this story reviews, if it is a review.",
+    )
+    rating = models.DecimalField(
+        "score",
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RATING_WORST), MaxValueValidator(RATING_BEST)],
+        help_text="The review's score from 0.0 to 10.0, in steps of 0.1. For example: 8.4.",
+    )
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -350,6 +398,18 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="published_article_has_date",
                 violation_error_message="A published article needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True)
+                | models.Q(
+                    reviewed_project__isnull=False,
+                    rating__gte=RATING_WORST,
+                    rating__lte=RATING_BEST,
+                ),
+                name="rating_of_a_reviewed_project",
+                violation_error_message=(
+                    "A score needs the project it reviews, and runs from 0.0 to 10.0."
+                ),
             ),
         ]
 
@@ -384,6 +444,14 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             self.published_at = timezone.now()
         if self.published_at is None and self.status == self.Status.PUBLISHED:
             raise ValidationError({"published_at": "A published article needs a publication time."})
+        if self.rating is not None and self.reviewed_project_id is None:
+            raise ValidationError(
+                {"rating": "A score needs the project it reviews: choose the reviewed project."}
+            )
+
+    @property
+    def is_review(self) -> bool:
+        return self.reviewed_project_id is not None
 
     SHARE_SALT = "articles.share-preview"
 
@@ -412,7 +480,7 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         return self.pk is not None and self.bylines.filter(contributor__user=user).exists()
 
     # The number changes with what an entry holds, so an entry of an earlier shape is not read.
-    PAGE_RELATIONS_KEY = "articles:page-relations:4:{schema}:{pk}"
+    PAGE_RELATIONS_KEY = "articles:page-relations:5:{schema}:{pk}"
     LIVE_KEY = "articles:live:1:{schema}:{slug}"
     # What readers' pages never show, and is written again without a save (rederive_articles):
     # left out of the kept article.
@@ -427,7 +495,8 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         article = tagcache.fetch(key)
         if article is None:
             with tagcache.recording() as rec:
-                found = cls.objects.published().filter(slug=slug).select_related("lead_image")
+                found = cls.objects.published().filter(slug=slug)
+                found = found.select_related("lead_image", "reviewed_project")
                 article = found.defer(*cls.NOT_KEPT).first()
             if article is None:
                 return None
@@ -438,7 +507,9 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
 
     def load_page_relations(self) -> bool:
         """Load the bylines, tags, corrections, artists and related projects the article page
-        shows, as `prefetch_related` would, from the shared cache when they are kept there. They
+        shows, as `prefetch_related` would, and for a review the credits of the project it
+        reviews (as `reviewed_project.review_credits`), from the shared cache when they are
+        kept there. They
         are kept until one of them, or a link from this article to one, changes. True when they
         came from the database, the artists then with everything their cards show (credits,
         disciplines)."""
@@ -449,6 +520,10 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         fresh = kept is None
         if fresh:
             kept = self._page_relations_from_database(key, pointing_back)
+        kept = dict(kept)
+        review_credits = kept.pop("review_credits", [])
+        if self.reviewed_project_id is not None:
+            self.reviewed_project.review_credits = review_credits
         for name in pointing_back:
             for item in kept[name]:
                 item._state.fields_cache["article"] = self
@@ -489,6 +564,11 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             ),
         )
         kept = {name: list(getattr(self, name).all()) for name in relations}
+        if self.reviewed_project_id is not None:
+            # Who made the project it reviews, for the score box and the Review's metadata;
+            # a credit added to that project changes them.
+            kept["review_credits"] = list(self.reviewed_project.credits_in_order())
+            rec.tags.add(tagcache.pointed_at_key("projects.mediaproject", self.reviewed_project_id))
         for name in pointing_back:
             for item in kept[name]:
                 item._state.fields_cache.pop("article", None)

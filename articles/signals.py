@@ -70,6 +70,20 @@ def keep_former_addresses(sender, instance, **kwargs):
         services.keep_former_addresses(instance, before=before)
 
 
+@receiver(pre_save, sender=Article, dispatch_uid="articles.reviewed_before")
+def purge_reviews_of_work_before(sender, instance, raw, **kwargs):
+    # The artists of the project a review was of list it until it is saved, whether it still
+    # reviews that project or not (the lists of the project it reviews now are purged after).
+    if raw or instance.pk is None:
+        return
+    from projects.models import Credit
+
+    credited = Credit.objects.filter(project__reviews=instance.pk).values_list(
+        "artist_id", flat=True
+    )
+    tagcache.purge_on_commit([tagcache.about_key("people.artist", pk) for pk in set(credited)])
+
+
 @receiver(post_save, sender=Article, dispatch_uid="articles.sync_mentions")
 def article_saved(sender, instance, raw, **kwargs):
     services.sync_mentions(instance)

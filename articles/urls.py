@@ -10,6 +10,7 @@ urlpatterns = [
     # Tag slugs may be Unicode ("beyoncé"), which the slug converter would refuse.
     re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("reviews/", views.ReviewListView.as_view(), name="reviews"),
     path("artists/", views.ArtistIndexView.as_view(), name="artists"),
     path("artists/<slug:slug>/", views.ArtistDetailView.as_view(), name="artist"),
     path("contributors/<slug:slug>/", views.ContributorDetailView.as_view(), name="contributor"),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("preview/<str:token>/", views.SharedPreviewView.as_view(), name="share"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="rss"),
     path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
+    path("feeds/reviews/", feeds.ReviewsFeed(), name="reviews-rss"),
+    path("feeds/reviews/atom/", feeds.ReviewsAtomFeed(), name="reviews-atom"),
     path("feeds/artists/<slug:slug>/", feeds.ArtistFeed(), name="artist-rss"),
     path("feeds/artists/<slug:slug>/atom/", feeds.ArtistAtomFeed(), name="artist-atom"),
     path("feeds/contributors/<slug:slug>/", feeds.ContributorFeed(), name="contributor-rss"),

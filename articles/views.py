@@ -1,4 +1,5 @@
 import time
+from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Lower
@@ -10,7 +11,7 @@ from django.views.generic import DetailView, ListView
 from events.views import kept_upcoming
 from newsroom import pagecache, tagcache
 from people.models import Artist, Contributor
-from projects.models import KIND_PLURALS, Credit, MediaProject, ProjectRelation
+from projects.models import KIND_PLURALS, Credit, MediaProject, ProjectRelation, makers
 
 from . import rendering, search
 from .models import CACHE_SECONDS, SEARCH_MAX_WORDS, Article, next_publication
@@ -18,6 +19,8 @@ from .rendering import cached_body_html
 from .teasers import with_teasers
 
 RELATED_ARTICLES = 4
+# The newest reviews an artist's or a project's page lists above its stories.
+SUBJECT_REVIEWS = 10
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_NAMES = 5
 # Up to this many matching stories are ranked, best match first. A search matching more (a
@@ -69,6 +72,60 @@ class HomeView(pagecache.PageNumberMixin, KeptCountMixin, ListView):
         return context
 
 
+# Score bands readers filter reviews by: (label, lowest, highest), highest band first.
+SCORE_BANDS = {
+    "9": ("9.0 to 10", Decimal("9.0"), Decimal("10.0")),
+    "8": ("8.0 to 8.9", Decimal("8.0"), Decimal("8.9")),
+    "7": ("7.0 to 7.9", Decimal("7.0"), Decimal("7.9")),
+    "5": ("5.0 to 6.9", Decimal("5.0"), Decimal("6.9")),
+    "0": ("Below 5.0", Decimal("0.0"), Decimal("4.9")),
+}
+
+
+class ReviewListView(pagecache.PageNumberMixin, KeptCountMixin, ListView):
+    """Published reviews, newest first; of one kind of project and in one score band when the
+    reader picks them. An unknown kind or band shows every review, as /projects/ does."""
+
+    template_name = "articles/review_list.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        kind = request.GET.get("kind", "")
+        self.kind = kind if kind in MediaProject.Kind.values else ""
+        score = request.GET.get("score", "")
+        self.score = score if score in SCORE_BANDS else ""
+        pagecache.accept(request, kind=self.kind, score=self.score)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        # A project's new kind moves its reviews between the kinds' lists.
+        tagcache.depend(*self.count_tags())
+        reviews = Article.objects.published().reviews()
+        if self.kind:
+            reviews = reviews.filter(reviewed_project__kind=self.kind)
+        if self.score:
+            _, lowest, highest = SCORE_BANDS[self.score]
+            reviews = reviews.filter(rating__gte=lowest, rating__lte=highest)
+        return reviews.for_teasers()
+
+    def count_key(self):
+        return f"reviews:{self.kind}:{self.score}"
+
+    def count_tags(self):
+        return {tagcache.list_of(Article), tagcache.list_of(MediaProject)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            kind=self.kind,
+            score=self.score,
+            kinds=[(kind, KIND_PLURALS.get(kind, kind)) for kind in MediaProject.Kind.values],
+            bands=[(value, label) for value, (label, _, _) in SCORE_BANDS.items()],
+        )
+        return context
+
+
 class SubjectArticlesView(pagecache.PageNumberMixin, KeptCountMixin, ListView):
     """A page about one thing (an artist, a contributor, a tag, a project) above the published
     articles about it, paginated. Subclasses say how to find the thing and its articles."""
@@ -100,6 +157,27 @@ class SubjectArticlesView(pagecache.PageNumberMixin, KeptCountMixin, ListView):
         """The subject's records, with everything the page shows of it loaded alongside."""
         raise NotImplementedError
 
+    def get_reviews(self, published):
+        """The reviews the page lists above its stories, if it lists any."""
+        return published.none()
+
+    def kept_reviews(self) -> list:
+        """The newest reviews `get_reviews` finds, with their teasers: their ids are kept in the
+        shared cache until the stories about the subject change or a scheduled story goes
+        live, so a view whose teasers are kept reads nothing for them."""
+        key = f"articles:reviews-of:{tagcache.tag(self.subject)}"
+        ids = tagcache.fetch(key)
+        if ids is None:
+            rec = tagcache.Recording(tags={tagcache.about(self.subject)})
+            rec.deadlines.append(next_publication)
+            reviews = self.get_reviews(Article.objects.published())
+            ids = list(reviews.values_list("pk", flat=True)[:SUBJECT_REVIEWS])
+            tagcache.store(key, ids, rec, CACHE_SECONDS)
+        if not ids:
+            return []
+        stories = Article.objects.published().for_teasers()
+        return with_teasers(stories, level=3, ids=ids)
+
     def get_articles(self, published):
         raise NotImplementedError
 
@@ -115,6 +193,7 @@ class SubjectArticlesView(pagecache.PageNumberMixin, KeptCountMixin, ListView):
 
     def get_context_data(self, **kwargs):
         kwargs[self.subject_context_name] = self.subject
+        kwargs["reviews"] = self.kept_reviews()
         return super().get_context_data(**kwargs)
 
 
@@ -153,7 +232,7 @@ class ArticleDetailView(DetailView):
             queryset = queryset.published()
         # Its bylines, tags, corrections, artists and related projects come with
         # `Article.load_page_relations`.
-        return queryset.select_related("lead_image")
+        return queryset.select_related("lead_image", "reviewed_project")
 
     def can_preview(self):
         return self.request.user.has_perm("articles.change_article")
@@ -181,6 +260,8 @@ class ArticleDetailView(DetailView):
             context["body_html"] = cached_body_html(article.body)
             context["mentioned_artists"] = in_order_of_mention(article.body, artists)
             context["artist_cards"] = rendering.cached_profile_cards(context["mentioned_artists"])
+        if article.reviewed_project is not None:
+            context["review_makers"] = makers(article.reviewed_project.review_credits)
         context["is_preview"] = not article.is_published
         # Ids from the cache: finding them means counting what every candidate shares. When they
         # are kept, only the stories whose teaser is not kept are loaded.
@@ -377,6 +458,9 @@ class ArtistDetailView(SubjectArticlesView):
         context["upcoming_events"] = kept_upcoming(self.subject)
         return context
 
+    def get_reviews(self, published):
+        return published.reviews_of_work_by(self.subject)
+
 
 class ContributorDetailView(SubjectArticlesView):
     template_name = "articles/contributor_detail.html"
@@ -412,3 +496,6 @@ class MediaProjectDetailView(SubjectArticlesView):
     def get_articles(self, published):
         project = self.subject
         return published.filter(Q(related_projects=project) | Q(projects=project)).distinct()
+
+    def get_reviews(self, published):
+        return published.filter(reviewed_project=self.subject)

@@ -101,6 +101,15 @@ def make_story_with_everything(*, owner=None, **fields):
     return article
 
 
+def make_review(*, project=None, rating="8.4", **fields):
+    """A published review of `project` (a new album when none is given) with `rating`."""
+    from decimal import Decimal
+
+    fields["reviewed_project"] = project or make_project()
+    fields["rating"] = None if rating is None else Decimal(rating)
+    return make_article(**fields)
+
+
 def image_bytes(size=(1600, 1200), *, fmt="JPEG", color="#884422") -> bytes:
     """A generated test picture: a plain field with a lighter square at its centre, so crops
     can be told apart."""

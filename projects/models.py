@@ -119,6 +119,9 @@ class MediaProject(AtomicSaveMixin, SlugNaturalKey, models.Model):
     # Its page, with the stories about it, is the site's: ABSOLUTE_URL_OVERRIDES in
     # newsroom/settings.py gives it `get_absolute_url`.
 
+    def credits_in_order(self):
+        return self.credits.select_related("artist").order_by("order", "pk")
+
     @property
     def running_time(self):
         if self.running_time_min is None:
@@ -134,6 +137,21 @@ class MediaProject(AtomicSaveMixin, SlugNaturalKey, models.Model):
         if self.release_year:
             return str(self.release_year)
         return self.release_note or "No set release date"
+
+
+# Who a project is by, where a line names its makers: who performs a record, who directs a film.
+BY_ROLES = {"performer": "By", "director": "Directed by"}
+
+
+def makers(credits) -> list[tuple[str, list]]:
+    """Who a project is by, from its credits: [("By", [performers]), ("Directed by",
+    [directors])], each artist once per role, in credit order, roles without credits left out."""
+    found: dict[str, list] = {role: [] for role in BY_ROLES}
+    for credit in credits:
+        artists = found.get(credit.role)
+        if artists is not None and credit.artist not in artists:
+            artists.append(credit.artist)
+    return [(BY_ROLES[role], artists) for role, artists in found.items() if artists]
 
 
 # Section headings for lists of projects of one kind.

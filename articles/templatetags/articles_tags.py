@@ -13,6 +13,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.models import RATING_BEST, RATING_WORST
 from newsroom.links import reverse
 
 register = template.Library()
@@ -115,15 +116,23 @@ def _publisher(context) -> dict[str, Any]:
 
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article, artists) -> SafeString:
-    """NewsArticle data; `artists` are those the body mentions, in prefetched order."""
+    """NewsArticle data, for a review also a Review of its project; `artists` are those the
+    body mentions, in prefetched order."""
     artists = list(artists)
     published = article.published_at
     modified = article.last_updated or published
+    review = {}
+    if article.reviewed_project is not None:
+        project = article.reviewed_project
+        review = {
+            "itemReviewed": reviewed_item(context, project, project.review_credits),
+            "reviewRating": _rating(article.rating),
+        }
     return json_ld_script(
         _compact(
             {
                 "@context": "https://schema.org",
-                "@type": "NewsArticle",
+                "@type": ["NewsArticle", "Review"] if review else "NewsArticle",
                 "headline": article.headline,
                 "description": article.dek,
                 "url": canonical_url(context),
@@ -151,9 +160,39 @@ def article_json_ld(context, article, artists) -> SafeString:
                     }
                     for correction in article.corrections.all()
                 ],
+                **review,
             }
         )
     )
+
+
+def _rating(rating) -> dict[str, Any] | None:
+    if rating is None:
+        return None
+    return {
+        "@type": "Rating",
+        # A number, as the site shows it: 8.4.
+        "ratingValue": float(rating),
+        "bestRating": float(RATING_BEST),
+        "worstRating": float(RATING_WORST),
+    }
+
+
+def reviewed_item(context, project, credits) -> dict[str, Any]:
+    """What a review reviews, typed by the project's kind, with who made it and its release."""
+    credits = list(credits)
+    item = _work(context, project)
+    item["datePublished"] = project.release_date or (
+        project.release_year and str(project.release_year)
+    )
+    kind = item["@type"]
+    if kind in ("MusicAlbum", "MusicRecording"):
+        item["byArtist"] = _people(context, credits, {"performer", "featured"})
+    elif kind == "Movie":
+        item["director"] = _people(context, credits, {"director"})
+    else:
+        item["creator"] = _people(context, credits, _CREATOR_ROLES)
+    return _compact(item)
 
 
 @register.simple_tag(takes_context=True)
@@ -180,6 +219,7 @@ PROJECT_TYPES = {
     "short_film": "Movie",
     "feature_film": "Movie",
     "documentary": "Movie",
+    "music_video": "MusicVideoObject",
 }
 
 
@@ -195,15 +235,7 @@ _CREATOR_ROLES = {
 
 
 def _people(context, credits, roles) -> list[dict[str, Any]]:
-    return [
-        {
-            "@type": "Person",
-            "name": credit.artist.name,
-            "url": absolute_url(context, credit.artist.get_absolute_url()),
-        }
-        for credit in credits
-        if credit.role in roles
-    ]
+    return [_artist_entity(context, credit.artist) for credit in credits if credit.role in roles]
 
 
 def _work(context, project) -> dict[str, Any]:
@@ -244,7 +276,12 @@ def project_json_ld(context, project) -> SafeString:
         data["numTracks"] = len(tracks) or None
         data["track"] = [_work(context, relation.source) for relation in tracks]
         if project.label:
-            data["recordLabel"] = {"@type": "Organization", "name": project.label}
+            # A label releases a record: schema.org puts it on the release, not the album.
+            data["albumRelease"] = {
+                "@type": "MusicRelease",
+                "name": project.title,
+                "recordLabel": {"@type": "Organization", "name": project.label},
+            }
     elif kind == "MusicRecording":
         data["byArtist"] = performers
         albums = [r.target for r in project.outgoing_relations.all() if r.relation == "track_on"]

@@ -445,7 +445,7 @@ def project_data(client, project):
         (MediaProject.Kind.SHORT_FILM, "Movie"),
         (MediaProject.Kind.FEATURE_FILM, "Movie"),
         (MediaProject.Kind.DOCUMENTARY, "Movie"),
-        (MediaProject.Kind.MUSIC_VIDEO, "CreativeWork"),
+        (MediaProject.Kind.MUSIC_VIDEO, "MusicVideoObject"),
         (MediaProject.Kind.TOUR, "CreativeWork"),
     ],
 )
@@ -472,7 +472,7 @@ def test_album_and_song_json_ld_link_each_other(client):
     album_data = project_data(client, album)
     assert album_data["numTracks"] == 1
     assert album_data["track"][0]["name"] == "The Song"
-    assert album_data["recordLabel"]["name"] == "Def Label"
+    assert album_data["albumRelease"]["recordLabel"]["name"] == "Def Label"
     assert [p["name"] for p in album_data["byArtist"]] == ["Singer"]
     song_data = project_data(client, song)
     assert song_data["inAlbum"]["name"] == "The Album"

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -119,14 +120,22 @@ def test_artist_page_queries_do_not_grow_with_projects_or_articles(
     artist = make_artist(slug="jane-doe")
     for n in range(count):
         artist.disciplines.add(Discipline.objects.create(name=f"Skill {n}", slug=f"skill-{n}"))
-        credit(artist, kind=list(MediaProject.Kind)[n % len(MediaProject.Kind)])
-        make_article(body=mention(artist), contributors=[make_contributor()])
-    # Artist, disciplines, credits with their projects, count, ids, the stories, bylines; when
-    # the next scheduled story goes live; the upcoming tour dates (none).
-    with django_assert_num_queries(9):
+        project = credit(artist, kind=list(MediaProject.Kind)[n % len(MediaProject.Kind)])
+        # Each a review of their work as well: listed under their reviews and in the news.
+        make_article(
+            body=mention(artist),
+            contributors=[make_contributor()],
+            reviewed_project=project,
+            rating=Decimal("6.5"),
+        )
+    # Artist, disciplines, credits with their projects, the reviews' ids, count, ids, the
+    # stories, bylines (the reviews' and the news' teasers are the same); when the next
+    # scheduled story goes live; the upcoming tour dates (none).
+    with django_assert_num_queries(10):
         html = html_of(client.get("/artists/jane-doe/"))
-    # Then the artist with their disciplines and credits, their dates, the count and the teasers
-    # are kept: the stories' ids alone.
+    assert html.count('class="teaser-score"') == 2 * min(count, 10)
+    # Then the artist with their disciplines and credits, their dates, the reviews' ids, the
+    # count and the teasers are kept: the stories' ids alone.
     with django_assert_num_queries(1):
         assert html_of(client.get("/artists/jane-doe/")) == html
 

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -113,13 +114,17 @@ def test_project_page_queries_do_not_grow_with_credits_relations_or_coverage(
         Credit.objects.create(project=album, artist=make_artist(), role="performer")
         song = make_project(kind=MediaProject.Kind.SONG)
         ProjectRelation.objects.create(source=song, relation="track_on", target=album, position=n)
-        article = make_article(contributors=[make_contributor()])
+        # Each a review of the album as well: listed under its reviews and its coverage.
+        article = make_article(
+            contributors=[make_contributor()], reviewed_project=album, rating=Decimal("7.5")
+        )
         article.related_projects.add(album)
     # Project, credits with artists, outgoing and incoming relations with their projects,
-    # count, ids, the stories, bylines; when the next scheduled story goes live.
-    with django_assert_num_queries(9):
+    # the reviews' ids, count, ids, the stories, bylines (the reviews' and the coverage's
+    # teasers are the same); when the next scheduled story goes live.
+    with django_assert_num_queries(10):
         html = html_of(client.get("/projects/the-album/"))
-    assert html.count('class="article-teaser"') == min(count, 10)
+    assert html.count('class="article-teaser"') == 2 * min(count, 10)
     # Then the project with its credits and relations, the count and the teasers are kept:
     # the stories' ids alone.
     with django_assert_num_queries(1):
