@@ -27,6 +27,7 @@ from images.admin import thumbnail as image_thumbnail
 from images.models import Image as LibraryImage
 from newsroom.admin_tools import OutOfRangeFiltersMixin
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
+from newsroom.forms import CleanTextModelForm
 from newsroom.text import clean_lines
 from people import admin as people_admin
 from people.models import Artist, Contributor
@@ -56,6 +57,7 @@ class BylineInline(PreloadedAutocompleteMixin, admin.TabularInline):
 
 class CorrectionInline(admin.TabularInline):
     model = Correction
+    form = CleanTextModelForm
     fields = ["kind", "text", "noted_at"]
     extra = 0
     verbose_name = "correction or clarification"

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from newsroom.forms import CleanTextModelForm
 from newsroom.text import clean_lines
 
 from . import revisions, services
@@ -29,7 +30,7 @@ class BodyField(forms.CharField):
         return clean_lines(super().to_python(value))
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(CleanTextModelForm):
     # The `updated_at` the editor started from: a save over someone else's newer edit is refused
     # instead of silently overwriting it.
     edited_version = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -6,6 +6,8 @@ import zoneinfo
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 
+from newsroom.forms import CleanTextModelForm
+
 from .models import Event, validate_time_zone
 
 # The times an editor types in the venue's time zone; stored in UTC.
@@ -36,7 +38,7 @@ def at_venue(naive: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.date
     return aware.astimezone(datetime.UTC)
 
 
-class EventForm(forms.ModelForm):
+class EventForm(CleanTextModelForm):
     starts_at = VenueTimeField(
         label="Starts", widget=AdminSplitDateTime, help_text="On the venue's clock."
     )

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.html import format_html
 
 from newsroom.admin_tools import OutOfRangeFiltersMixin
+from newsroom.forms import CleanTextModelForm
 
 from . import renditions
 from .models import Image
@@ -28,6 +29,8 @@ def thumbnail(image, *, size: int = 80):
 
 @admin.register(Image)
 class ImageAdmin(OutOfRangeFiltersMixin, RefusedUploadsAdminMixin, admin.ModelAdmin):
+    form = CleanTextModelForm
+
     class Media:
         css = {"all": ["css/admin-images.css"]}
         js = ["js/admin-focal-point.js"]

@@ -1,7 +1,8 @@
 """Autocomplete foreign keys whose selected option costs no query to label."""
 
-from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
+
+from .forms import CleanTextModelForm
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -25,7 +26,7 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class PreloadedAutocompleteForm(forms.ModelForm):
+class PreloadedAutocompleteForm(CleanTextModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():

@@ -3,12 +3,14 @@ from django.db import models
 from django.utils.html import format_html
 
 from images.uploads import RefusedUploadsAdminMixin
+from newsroom.forms import CleanTextModelForm
 
 from .models import Artist, Contributor, Discipline
 
 
 @admin.register(Discipline)
 class DisciplineAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -16,6 +18,7 @@ class DisciplineAdmin(admin.ModelAdmin):
 
 @admin.register(Contributor)
 class ContributorAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["name", "role", "is_organization", "user"]
     # The photo comes last: if an upload is refused part way, everything above it has arrived.
     fields = ["name", "slug", "role", "is_organization", "bio", "user", "photo_alt", "photo"]
@@ -27,6 +30,7 @@ class ContributorAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
 
 @admin.register(Artist)
 class ArtistAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["name", "external_id", "discipline_list", "has_photo"]
     list_filter = ["is_group", "disciplines", "tags"]
     search_fields = ["name", "slug", "=external_id", "summary"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
+from newsroom.forms import CleanTextModelForm
 
 from .models import Credit, MediaProject, ProjectRelation
 
@@ -47,6 +48,7 @@ class IncomingRelationInline(PreloadedAutocompleteMixin, admin.TabularInline):
 
 @admin.register(MediaProject)
 class MediaProjectAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["title", "kind", "status", "release_year", "label"]
     list_filter = ["kind", "status", "release_year"]
     search_fields = ["title", "slug", "label", "credits__artist__name"]

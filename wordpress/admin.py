@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from newsroom.forms import CleanTextModelForm
+
 from .models import ImportedAuthor, ImportedPost
 
 
 @admin.register(ImportedPost)
 class ImportedPostAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["wp_id", "post_type", "site", "article", "image", "imported_at"]
     list_filter = ["post_type", "site"]
     list_select_related = ["article", "image"]
@@ -14,6 +17,7 @@ class ImportedPostAdmin(admin.ModelAdmin):
 
 @admin.register(ImportedAuthor)
 class ImportedAuthorAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["login", "site", "contributor"]
     list_select_related = ["contributor"]
     search_fields = ["login", "contributor__name"]

@@ -26,8 +26,18 @@ FEEDS = ["/feeds/latest/", "/feeds/latest/atom/"]
         ("two\r\nlines", "two lines", "two\nlines"),
         ("old\rMac\r\n\r\nfile", "old Mac file", "old\nMac\n\nfile"),
         ("non\uffffchar\U0001fffe", "nonchar", "nonchar"),
-        ("lone \ud800 surrogate", "lone  surrogate", "lone  surrogate"),
-        ("C1 \x85 next line", "C1   next line", "C1 \n next line"),
+        ("lone \ud800 surrogate", "lone surrogate", "lone  surrogate"),
+        ("C1 \x85 next line", "C1 next line", "C1 \n next line"),
+        ("🎤 Kanye  West\u200b", "🎤 Kanye West", "🎤 Kanye  West\u200b"),
+        ("\ufeffKanye\u00a0\u00a0West\u2060 ", "Kanye West", "\ufeffKanye\u00a0\u00a0West\u2060 "),
+        ("MTV\x00 News\x00", "MTV News", "MTV News"),
+        (
+            "Jay\u00a0Z  and\u2009 Beyoncé",
+            "Jay\u00a0Z and Beyoncé",
+            "Jay\u00a0Z  and\u2009 Beyoncé",
+        ),
+        ("👩\u200d🎤 and \u200cZWNJ", "👩\u200d🎤 and \u200cZWNJ", "👩\u200d🎤 and \u200cZWNJ"),
+        ("  Padded  ", "Padded", "  Padded  "),
         ("Beyoncé 🎤", "Beyoncé 🎤", "Beyoncé 🎤"),
     ],
 )
@@ -110,3 +120,66 @@ def test_feeds_stay_well_formed_for_rows_that_already_hold_control_characters(cl
         assert "Kanye West returns" in text, url
         assert "\x0b" not in text and "\uffff" not in text
     assert any(article.get_absolute_url() in loc for loc in sitemap_locations(client))
+
+
+PASTED = "🎤 Kanye  West\u200b"
+
+
+def test_one_line_fields_typed_in_the_admin_lose_zero_width_and_doubled_spaces(admin_client):
+    from articles.tests.test_admin import article_form_data
+
+    response = admin_client.post(
+        reverse("admin:articles_article_add"),
+        article_form_data(headline=PASTED, dek="A dek\x00 with a NUL", body="Body\x00 text."),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get(slug="a-new-story")
+    assert (article.headline, article.dek, article.body) == (
+        "🎤 Kanye West",
+        "A dek with a NUL",
+        "Body text.",
+    )
+
+
+def test_a_nul_is_cleaned_not_refused_and_a_form_shown_again_holds_the_clean_text(admin_client):
+    from articles.tests.test_admin import article_form_data
+
+    # Refused for another reason: the form comes back with what was typed, cleaned.
+    response = admin_client.post(
+        reverse("admin:articles_article_add"),
+        article_form_data(headline="Kanye\x00 West", slug="not a slug"),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Null characters are not allowed" not in html
+    assert "\x00" not in html and "\ufffd" not in html
+    assert 'value="Kanye West"' in html
+
+
+def test_every_admin_form_of_the_site_cleans_text_before_checking_it(admin_client):
+    from django.conf import settings
+    from django.contrib import admin
+
+    from newsroom.forms import CleanTextMixin
+
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        # The site's own apps, not Django's or a library's.
+        path = model._meta.app_config.path
+        if not path.startswith(str(settings.BASE_DIR)) or "site-packages" in path:
+            continue
+        for inline in model_admin.inlines:
+            if set(inline.fields or ()) <= set(inline.readonly_fields):
+                continue  # nothing to type
+            assert issubclass(inline.form, CleanTextMixin), inline
+        assert issubclass(model_admin.form, CleanTextMixin), model_admin
+        checked += 1
+    assert checked >= 6
+    from newsroom.testing import form_values
+
+    url = reverse("admin:people_artist_add")
+    data = form_values(admin_client.get(url).content.decode(), "artist_form")
+    data.update(name=PASTED + "\x00", slug="kanye-west", external_id="1230523")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    assert Artist.objects.get(slug="kanye-west").name == "🎤 Kanye West"
