@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "newsroom.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Uploads and renditions from MEDIA_ROOT, until a proxy or object storage takes over.
+    "newsroom.media.MediaFilesMiddleware",
     # The read API and oEmbed answer any origin (CORS_URLS_REGEX), kept responses and 429s too;
     # every request to them counts against the client's rate limit before the page cache.
     "corsheaders.middleware.CorsMiddleware",

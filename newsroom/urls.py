@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -33,6 +32,3 @@ handler500 = "newsroom.views.server_error"
 # The benchmark's floor (bench/bench_http.py); never routed in production.
 if settings.BENCH_FLOOR:
     urlpatterns.insert(0, path("bench/floor/", views.bench_floor, name="bench-floor"))
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
