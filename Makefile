@@ -13,7 +13,7 @@ help:
 	@echo "make serve     the production-like start: migrate, seed, collectstatic, gunicorn on 127.0.0.1:$(PORT)"
 	@echo "make test      set up and run the whole test suite"
 	@echo "make lint      ruff, migrations check and Django's system checks"
-	@echo "make bench     body rendering, then the site under load (gunicorn + wrk, 10,000 articles)"
+	@echo "make bench     body rendering, a 10,000-post WordPress import, then the site under load"
 	@echo "make browser   install Chromium and npm for the browser tests (Debian/Ubuntu, needs root)"
 
 $(BIN)/python:
@@ -69,6 +69,8 @@ bench: setup
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 	@# The body benchmark exits non-zero when it misses a target; the HTTP one runs all the same.
 	-$(BIN)/python bench/bench_body.py
+	@# The WordPress import of a generated 10,000-post export: time and peak memory, then a re-run.
+	-$(BIN)/python bench/bench_wordpress.py
 	$(BIN)/python bench/bench_http.py $(BENCH_ARGS)
 
 # axe-core (pinned in package-lock.json) runs the browser tests' accessibility audit. Without npm

@@ -309,17 +309,25 @@ _deferred: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
 
 
 @contextmanager
-def purges_deferred():
+def purges_deferred(*, clear_over: int | None = None):
     """Inside, purges are collected and written together when the block ends, or when the
     function it yields is called: for a bulk write (an import of thousands of stories), where a
     purge per save costs more than the saves. Entries stored meanwhile keep the versions they
-    read, so they are out of date once the purges are written."""
+    read, so they are out of date once the purges are written.
+
+    With more than `clear_over` tags to purge at once, the whole cache is cleared instead,
+    which costs one pass over it rather than a write per tag (every entry goes, and a version
+    that is missing is a new one); the lists' tags are then purged as usual, so a list rendered
+    while the cache was cleared is not kept."""
     pending: set[str] = set()
     token = _deferred.set(pending)
 
     def flush() -> None:
         tags = set(pending)
         pending.clear()
+        if clear_over is not None and len(tags) > clear_over:
+            cache.clear()
+            tags = {t for t in tags if t.startswith("list:")}
         _write_purge(tags)
 
     try:

@@ -98,6 +98,18 @@ def test_deferred_purges_are_written_together_when_flushed_and_when_the_block_en
     assert tagcache.fetch("entry") is None
 
 
+def test_many_deferred_purges_clear_the_cache_instead(db):
+    with tagcache.recording() as rec:
+        tagcache.depend("people.artist:1")
+    assert tagcache.store("entry", "kept", rec, 60)
+    cache.set("other", "value")
+    with tagcache.purges_deferred(clear_over=2):
+        tagcache.purge(["people.artist:2", "people.artist:3", "list:people.artist"])
+    assert tagcache.fetch("entry") is None
+    assert cache.get("other") is None
+    assert cache.get(tagcache.VERSION_PREFIX + "list:people.artist") > 0
+
+
 def test_a_save_in_another_process_shows_on_every_worker(tmp_path):
     pages, workers = views_after_a_save(tmp_path, cache_url="")
     assert {status for status, _ in pages} == {200}
