@@ -22,6 +22,21 @@ class EventPerformerInline(PreloadedAutocompleteMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("artist", "event")
 
 
+class WhenFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming"), ("past", "Past")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "upcoming":
+            return queryset.filter(pk__in=Event.objects.upcoming().values("pk"))
+        if self.value() == "past":
+            return queryset.filter(pk__in=Event.objects.past().values("pk"))
+        return queryset
+
+
 def _when(event):
     local = event.local_start
     return f"{local:%a %d %b %Y, %H:%M} {local.tzname()}"
@@ -33,7 +48,8 @@ class EventAdmin(OutOfRangeFiltersMixin, PreloadedAutocompleteMixin, admin.Model
     inlines = [EventPerformerInline]
     list_display = ["thumbnail", "when", "performer_names", "venue", "city", "country", "status"]
     list_display_links = ["when"]
-    list_filter = ["status", ("starts_at", admin.DateFieldListFilter), "country"]
+    # The date hierarchy above the list picks a year, month or day.
+    list_filter = [WhenFilter, "status", "country"]
     list_select_related = ["project"]
     search_fields = ["performances__artist__name", "venue", "city"]
     date_hierarchy = "starts_at"

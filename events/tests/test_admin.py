@@ -34,6 +34,18 @@ def test_changelist_searches_performer_venue_and_city(admin_client, future_event
     assert "Oslo" not in html
 
 
+def test_changelist_filters_upcoming_and_past(admin_client, artist, future_event):
+    make_event(
+        performers=[artist],
+        venue="Long Gone Hall",
+        starts_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    upcoming = html_of(admin_client.get(CHANGELIST, {"when": "upcoming"}))
+    assert "Salle Une" in upcoming and "Long Gone Hall" not in upcoming
+    past = html_of(admin_client.get(CHANGELIST, {"when": "past"}))
+    assert "Long Gone Hall" in past and "Salle Une" not in past
+
+
 def test_changelist_filters_by_date(admin_client, artist):
     make_event(performers=[artist], venue="Next Week Hall")
     make_event(

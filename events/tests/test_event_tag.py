@@ -121,11 +121,9 @@ def test_a_story_shows_the_event_and_follows_its_changes(client, artist, future_
 
 
 def test_creating_the_event_a_tag_names_fixes_the_story(client, artist):
-    next_id = (Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    article = make_article(body=f'Dates:\n\n[event id="{next_id}" /]')
+    article = make_article(body='Dates:\n\n[event id="987654" /]')
     assert "event-card" not in client.get(article.get_absolute_url()).content.decode()
-    event = make_event(performers=[artist], venue="Late Hall")
-    assert event.pk == next_id
+    make_event(id=987654, performers=[artist], venue="Late Hall")
     assert "Late Hall" in client.get(article.get_absolute_url()).content.decode()
 
 
@@ -137,3 +135,13 @@ def test_the_seed_story_is_unchanged_by_tour_dates(client):
     # A date for someone else changes nothing on the seed story's page.
     make_event(performers=[make_artist()])
     assert client.get(article.get_absolute_url()).content.decode() == before
+
+
+def test_feeds_carry_the_card_with_absolute_links(artist, future_event):
+    from articles.rendering import absolutize
+
+    html = absolutize(
+        str(render_body(f'[event id="{future_event.pk}" /]', feed=True)), "https://example.com"
+    )
+    assert "Salle Une, Lyon, France" in html
+    assert 'href="https://example.com/artists/jane-doe/"' in html
