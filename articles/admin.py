@@ -431,11 +431,15 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
         except ValidationError as error:
             problem = {"line": 1, "column": 1, "severity": "error", "message": error.messages[0]}
             return JsonResponse({"html": "", "problems": [problem]})
+        found = services.check_body(body)
         problems = [
             {"line": p.line, "column": p.column, "severity": p.severity, "message": p.message}
-            for p in services.check_body(body)
+            for p in found
         ]
-        response = JsonResponse({"html": str(render_body(body)), "problems": problems})
+        # A body refused for its shape would cost the renderer seconds: its problem alone.
+        capped = any(p.message.startswith(services.CAPPED) for p in found)
+        html = "" if capped else str(render_body(body))
+        response = JsonResponse({"html": html, "problems": problems})
         add_never_cache_headers(response)
         return response
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -23,12 +24,65 @@ class BodyProblem:
 
 # Unresolved tags of one name past this many are reported without "Did you mean …?".
 MAX_SUGGESTED_TAGS = 20
+# Problems that refuse a body whose shape would cost the renderer seconds start with this.
+CAPPED = "This body has too many"
+# markdown-it-py tries every "[" outside a tag as the start of a link, and every run of "*" or
+# "_" as emphasis, at 10 to 25 microseconds each on a 2-core server: a 200,000-character body
+# of nothing else takes it seconds (bench/bench_body.py). A story uses a few dozen; past these
+# counts the body is refused with a message rather than tie a worker up at every save and
+# preview.
+MAX_BRACKETS = 5_000
+MAX_EMPHASIS_RUNS = 20_000
+_BRACKET = re.compile(r"(?<!\\)\[")
+_EMPHASIS_RUN = re.compile(r"(?<![\\*_])[*_]+")
+
+
+def shape_problems(body: str) -> list[BodyProblem]:
+    """The body's shapes Markdown would spend seconds on: too many "[" outside tags, or too
+    many runs of "*" and "_". Counted in one pass, stopping at the first one past the limit."""
+    problems = []
+    limits = [
+        (
+            _BRACKET,
+            MAX_BRACKETS,
+            "[ brackets outside tags (more than {limit:,}; the first past the limit is here). "
+            "Write \\[ for a bracket that starts no link or tag.",
+        ),
+        (
+            _EMPHASIS_RUN,
+            MAX_EMPHASIS_RUNS,
+            "runs of * and _ (more than {limit:,}; the first past the limit is here). "
+            "Write \\* or \\_ for one that marks no emphasis.",
+        ),
+    ]
+    nodes = [node for node in rendering.parse(body) if not isinstance(node, Shortcode)]
+    place = None
+    for pattern, limit, message in limits:
+        seen = 0
+        for node in nodes:
+            # An escaped tag ([[artist]]) shows one bracket fewer at each end.
+            offset = node.start + (len(node.raw) - len(node.text)) // 2
+            for match in pattern.finditer(node.text):
+                seen += 1
+                if seen > limit:
+                    place = place or shortcodes.LineIndex(body)
+                    line, column = place(offset + match.start())
+                    text = f"{CAPPED} {message.format(limit=limit)}"
+                    problems.append(BodyProblem(line, column, text, "error"))
+                    break
+            if seen > limit:
+                break
+    return problems
 
 
 def check_body(body: str) -> list[BodyProblem]:
     """Every problem in a body, in source order: syntax first found by the parser, then
     references that resolve to nothing, with the closest existing names suggested, and links
     whose address is not allowed."""
+    capped = shape_problems(body)
+    if capped:
+        # The rest of the check would cost what the cap is there to avoid.
+        return capped
     names = rendering.tag_names()
     problems = [
         BodyProblem(p.line, p.column, p.message, p.severity)
