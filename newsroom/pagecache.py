@@ -34,6 +34,7 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
 from django.utils.cache import (
     get_conditional_response,
@@ -86,10 +87,11 @@ def _params_accepted(request) -> bool:
 
 
 def _signed_in(request) -> bool:
+    """A session, or messages waiting to be shown (Django's cookie storage of messages, whose
+    cookie name is `messages` and no setting)."""
     return any(
         name in request.COOKIES
-        for name in (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGE_COOKIE_NAME", ""))
-        if name
+        for name in (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
     )
 
 

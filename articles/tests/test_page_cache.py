@@ -226,6 +226,17 @@ def test_signed_in_requests_are_never_served_from_or_stored_in_the_page_cache(cl
     assert view(client, "/")[0]["X-Page-Cache"] == "miss"
 
 
+def test_a_request_with_messages_waiting_is_neither_served_from_nor_stored_in_the_cache(client):
+    url = make_article().get_absolute_url()
+    client.cookies["messages"] = "waiting"
+    for _ in range(2):
+        response, _ = view(client, url)
+        assert response.status_code == 200 and "X-Page-Cache" not in response
+        assert "no-store" in response["Cache-Control"]
+    del client.cookies["messages"]
+    assert view(client, url)[0]["X-Page-Cache"] == "miss"
+
+
 def test_share_links_are_never_kept(client):
     draft = make_article(headline="Shared draft", status=Article.Status.DRAFT)
     url = reverse("articles:share", kwargs={"token": draft.share_token()})
