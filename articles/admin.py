@@ -40,8 +40,21 @@ from .models import Article, Byline, Correction
 from .rendering import render_body
 
 
+class NamedDeleteFormSet(forms.BaseInlineFormSet):
+    """A tabular inline's delete boxes named for screen readers, row by row: the column's
+    "Delete?" heading labels none of them."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            number = "" if index is None else f" {index + 1}"
+            name = f"Delete {self.model._meta.verbose_name}{number}"
+            form.fields["DELETE"].widget.attrs["aria-label"] = name
+
+
 class BylineInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Byline
+    formset = NamedDeleteFormSet
     autocomplete_fields = ["contributor"]
     fields = ["contributor", "position"]
     extra = 1
@@ -58,6 +71,7 @@ class BylineInline(PreloadedAutocompleteMixin, admin.TabularInline):
 class CorrectionInline(admin.TabularInline):
     model = Correction
     form = CleanTextModelForm
+    formset = NamedDeleteFormSet
     fields = ["kind", "text", "noted_at"]
     extra = 0
     verbose_name = "correction or clarification"
@@ -119,7 +133,12 @@ def _matching(queryset, field, words):
 class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
     class Media:
         css = {"all": ["css/admin-article.css"]}
-        js = ["js/admin-order.js", "js/admin-preview.js", "js/admin-body-tools.js"]
+        js = [
+            "js/admin-order.js",
+            "js/admin-preview.js",
+            "js/admin-body-tools.js",
+            "js/admin-labels.js",
+        ]
 
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]

@@ -66,6 +66,12 @@ class ArticleAdminForm(CleanTextModelForm):
         body = self.fields.get("body")
         if body is not None:
             body.validators.append(body_length_validator())
+        # The date and the time each need a name of their own for screen readers: the
+        # visible "Date:" and "Time:" are plain text beside them.
+        published_at = self.fields.get("published_at")
+        if published_at is not None and hasattr(published_at.widget, "widgets"):
+            for widget, name in zip(published_at.widget.widgets, ("date", "time"), strict=False):
+                widget.attrs.setdefault("aria-label", f"Publication {name}")
         # Writers are offered only the states they may save; a posted "published" still reaches
         # clean_status, which says why it is refused.
         status = self.fields.get("status")

@@ -142,7 +142,7 @@ def test_a_byline_row_fits_a_phone_screen(browser, site):  # noqa: F811
         expect(page.locator("#bylines-group .order-button").first).to_be_in_viewport()
 
 
-REVISION_PAGES = ["history", "compare"]
+REVISION_PAGES = ["history", "compare", "restore"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
