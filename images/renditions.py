@@ -272,19 +272,20 @@ def ensure(source: Source, ratio: Ratio, widths, formats) -> tuple[str, ...]:
     key = f"images:rendition:{last}"
     made = cache.get(key)
     if not isinstance(made, tuple):
-        if default_storage.exists(last):
-            made = tuple(
-                fmt
-                for fmt in formats
-                if fmt == formats[-1]
-                or default_storage.exists(rendition_name(source, ratio, widths[-1], fmt))
-            )
-        else:
-            try:
+        try:
+            if default_storage.exists(last):
+                made = tuple(
+                    fmt
+                    for fmt in formats
+                    if fmt == formats[-1]
+                    or default_storage.exists(rendition_name(source, ratio, widths[-1], fmt))
+                )
+            else:
                 made = generate(source, ratio, widths, formats)
-            except Exception:  # an encoder's own error types vary (AVIF raises RuntimeError)
-                logger.warning("Cannot make renditions of %s", source.name, exc_info=True)
-                return ()
+        # An encoder's own error types vary (AVIF raises RuntimeError), and so do storages'.
+        except Exception:
+            logger.warning("Cannot make renditions of %s", source.name, exc_info=True)
+            return ()
         cache.set(key, made, CACHE_SECONDS)
     _remember(("formats", last), made)
     return made
