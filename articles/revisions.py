@@ -216,9 +216,12 @@ def restore(article, version) -> list[str]:
     if lead is not None and not Image.objects.filter(pk=lead).exists():
         notes.append("The revision's lead photo has since been deleted from the library.")
         lead = None
-    Article.objects.filter(pk=article.pk).update(
-        headline=then["headline"], dek=then["dek"], body=then["body"], lead_image_id=lead
-    )
+    words = {"headline": then["headline"], "dek": then["dek"], "body": then["body"]}
+    stored = Article.objects.filter(pk=article.pk).values(*words).get()
+    # The form's save sees the restored words as already stored, so the change readers are
+    # told about ("Updated") is noted here.
+    revised = {"revised_at": timezone.now()} if stored != words else {}
+    Article.objects.filter(pk=article.pk).update(**words, lead_image_id=lead, **revised)
     projects = set(
         MediaProject.objects.filter(pk__in=then["related_projects"]).values_list("pk", flat=True)
     )

@@ -79,7 +79,11 @@ def may_change_image(user, image) -> bool:
     (or none does), never one a published or scheduled story shows."""
     if can_publish(user):
         return True
+    # Asked several times while one change page renders, about the same loaded photo.
+    showing = getattr(image, "_articles_showing", None)
+    if showing is None:
+        showing = image._articles_showing = articles_showing(image)
     return all(
         article.status != Article.Status.PUBLISHED and article.is_owned_by(user)
-        for article in articles_showing(image)
+        for article in showing
     )

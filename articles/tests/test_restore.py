@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Correction
@@ -160,3 +161,48 @@ def test_a_story_first_changed_by_a_bulk_action_keeps_its_original(admin_client)
     assert {"Byline", "Correction", "TaggedArticle"} <= {
         v._model.__name__ for v in first.revision.version_set.all()
     }
+
+
+def test_restoring_other_words_on_a_live_story_counts_as_an_update(admin_client):
+    from datetime import timedelta
+
+    article = make_story_with_everything(headline="Launch headline")
+    Article.objects.filter(pk=article.pk).update(
+        published_at=timezone.now() - timedelta(days=3), revised_at=None
+    )
+    assert post_change_form(admin_client, article, headline="Typo fixed").status_code == 302
+    article.refresh_from_db()
+    revised_after_edit = article.revised_at
+    first = versions(article)[-1]
+    url = revision_url(article, first)
+    form = form_values(admin_client.get(url).content.decode(), "article_form")
+    form["_save"] = "Save"
+    assert admin_client.post(url, form).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Launch headline"
+    assert article.revised_at > revised_after_edit
+
+
+@pytest.mark.parametrize("page", ["history", "compare"])
+def test_history_and_compare_cost_the_same_queries_at_one_and_many(admin_client, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(bylines, saves):
+        article = make_story_with_everything()
+        for _ in range(bylines):
+            article.bylines.create(contributor=make_contributor(), position=9)
+        for n in range(saves):
+            assert post_change_form(admin_client, article, headline=f"Save {n}").status_code == 302
+        newest, older = versions(article)[:2]
+        if page == "history":
+            url = reverse("admin:articles_article_history", args=[article.pk])
+            params = {}
+        else:
+            url = reverse("admin:articles_article_compare", args=[article.pk])
+            params = {"a": older.pk, "b": newest.pk}
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url, params).status_code == 200
+        return len(captured)
+
+    assert queries(bylines=0, saves=1) == queries(bylines=6, saves=6)
