@@ -10,11 +10,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from events.models import Event
 from images.models import Image
-from newsroom import tagcache
+from newsroom import identifiers, tagcache
 from people.models import Artist, Contributor
 from projects.models import MediaProject
 
@@ -27,52 +28,100 @@ _DIGITS = re.compile(r"[0-9]{1,18}")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
 
-def _reference(node: Shortcode, *, numeric: str, slug: str = "slug") -> tuple[str, str] | None:
-    """The (attribute, value) a tag refers by: the numeric id first, then the slug."""
-    if numeric in node.attrs:
-        return numeric, str(node.attrs[numeric]).strip()
-    if slug in node.attrs:
-        return slug, str(node.attrs[slug]).strip()
+# What an [artist] tag may name an artist by, besides its external id and slug: its id on a
+# service of the music web (newsroom/identifiers.py), as the attribute -> the model field.
+ARTIST_ID_ATTRIBUTES = {
+    "mbid": "musicbrainz_id",
+    "wikidata": "wikidata_id",
+    "spotify": "spotify_id",
+    "apple": "apple_music_id",
+    "discogs": "discogs_id",
+    "imdb": "imdb_id",
+}
+
+
+def _reference(
+    node: Shortcode, *, numeric: str, others: Sequence[str] = ()
+) -> tuple[str, str] | None:
+    """The (attribute, value) a tag refers by: the numeric id first, then the other ids in
+    their order, then the slug."""
+    for attr in (numeric, *others, "slug"):
+        if attr in node.attrs:
+            return attr, str(node.attrs[attr]).strip()
     return None
 
 
-def _validate_reference(node: Shortcode, *, numeric: str) -> str | None:
-    ref = _reference(node, numeric=numeric)
+def _validate_reference(
+    node: Shortcode, *, numeric: str, others: dict[str, str] | None = None
+) -> str | None:
+    others = others or {}
+    ref = _reference(node, numeric=numeric, others=list(others))
     if ref is None:
         example = f'[{node.name} {numeric}="123"]'
-        return f"[{node.name}] needs an {numeric} or slug attribute, e.g. {example}."
+        names = ", ".join([numeric, *others]) + " or slug" if others else f"{numeric} or slug"
+        return f"[{node.name}] needs an {names} attribute, e.g. {example}."
 
     attr, value = ref
     if attr == numeric and not _DIGITS.fullmatch(value):
         return f'[{node.name}] {attr} must be a number, not "{value}".'
     if attr == "slug" and not _SLUG.match(value):
         return f'[{node.name}] slug "{value}" is not a valid slug.'
+    if attr in others:
+        try:
+            identifiers.clean_id(others[attr], value, artist=True)
+        except ValidationError as error:
+            return f'[{node.name}] {attr}="{value[:60]}": {error.messages[0]}'
     return None
 
 
+def _key(attr: str, value: str, *, numeric: str, others: dict[str, str]) -> Any:
+    """A tag's reference as the record's field holds it: a number, a UUID, text."""
+    if attr == numeric:
+        return int(value)
+    if attr in others:
+        return identifiers.clean_id(others[attr], value, artist=True)
+    return value
+
+
 def _batched(
-    nodes: Sequence[Shortcode], queryset, *, numeric: str, numeric_field: str
+    nodes: Sequence[Shortcode],
+    queryset,
+    *,
+    numeric: str,
+    numeric_field: str,
+    others: dict[str, str] | None = None,
 ) -> list[Any]:
-    """The record each tag refers to by `numeric` (as `numeric_field`) or by slug: the records
-    the caller knows already (`rendering.knowing`), then one query for the others, if any."""
+    """The record each tag refers to by `numeric` (as `numeric_field`), by one of the `others`
+    (attribute -> field) or by slug: the records the caller knows already
+    (`rendering.knowing`), then one query for the others, if any."""
+    others = others or {}
+    fields = {numeric: numeric_field, **others, "slug": "slug"}
     known = list(known_records(nodes[0].name).values()) if nodes else []
-    by_id = {getattr(obj, numeric_field): obj for obj in known}
-    by_slug = {obj.slug: obj for obj in known}
-    ids, slugs = set(), set()
+    by = {attr: {} for attr in fields}
+
+    def note(objects) -> None:
+        for obj in objects:
+            for attr, field in fields.items():
+                value = getattr(obj, field)
+                if value not in (None, ""):
+                    by[attr][value] = obj
+
+    note(known)
+    refs = []
+    wanted: dict[str, set] = {attr: set() for attr in fields}
     for node in nodes:
-        attr, value = _reference(node, numeric=numeric)
-        if attr == numeric and int(value) not in by_id:
-            ids.add(int(value))
-        elif attr != numeric and value not in by_slug:
-            slugs.add(value)
-    if ids or slugs:
-        objects = list(queryset.filter(Q(**{f"{numeric_field}__in": ids}) | Q(slug__in=slugs)))
-        by_id.update((getattr(obj, numeric_field), obj) for obj in objects)
-        by_slug.update((obj.slug, obj) for obj in objects)
-    found = []
-    for node in nodes:
-        attr, value = _reference(node, numeric=numeric)
-        found.append(by_id.get(int(value)) if attr == numeric else by_slug.get(value))
+        attr, value = _reference(node, numeric=numeric, others=list(others))
+        key = _key(attr, value, numeric=numeric, others=others)
+        refs.append((attr, key))
+        if key not in by[attr]:
+            wanted[attr].add(key)
+    query = Q()
+    for attr, keys in wanted.items():
+        if keys:
+            query |= Q(**{f"{fields[attr]}__in": keys})
+    if query:
+        note(queryset.filter(query))
+    found = [by[attr].get(key) for attr, key in refs]
     # A known record was loaded before this look-up: it depends on it all the same.
     tagcache.depend(*(tagcache.tag(obj) for obj in found if obj is not None))
     return found
@@ -109,12 +158,13 @@ register(
         name="artist",
         template="people/includes/artist_mention.html",
         context_name="artist",
-        validate=lambda node: _validate_reference(node, numeric="id"),
+        validate=lambda node: _validate_reference(node, numeric="id", others=ARTIST_ID_ATTRIBUTES),
         lookup=lambda nodes: _batched(
             nodes,
-            Artist.objects.only("pk", "name", "slug", "external_id"),
+            Artist.objects.only("pk", "name", "slug", "external_id", *identifiers.ID_FIELDS),
             numeric="id",
             numeric_field="external_id",
+            others=ARTIST_ID_ATTRIBUTES,
         ),
         load=lambda pks: Artist.objects.with_card_data().in_bulk(pks),
         suggest=_close_matches(Artist),

@@ -170,11 +170,22 @@ def resolve(nodes: Iterable[Node]) -> dict[int, Any]:
     return resolved
 
 
+# The attributes tags refer to records by: an id, a slug, or an artist's id on a service of
+# the music web (handlers.ARTIST_ID_ATTRIBUTES).
+REFERENCE_ATTRIBUTES = ("id", "slug", "mbid", "wikidata", "spotify", "apple", "discogs", "imdb")
+
+
+def reference_value(attr: str, value: Any) -> str:
+    """A reference as typed, the way records' own values are written: MBIDs in lower case."""
+    value = str(value).strip()
+    return value.lower() if attr == "mbid" else value
+
+
 def reference_tags(node: Shortcode) -> list[str]:
     """Cache tags for what a tag refers to a record by: "ref:artist:slug=kanye-west"."""
     return [
-        f"ref:{node.name}:{attr}={str(node.attrs[attr]).strip()}"
-        for attr in ("id", "slug")
+        f"ref:{node.name}:{attr}={reference_value(attr, node.attrs[attr])}"
+        for attr in REFERENCE_ATTRIBUTES
         if attr in node.attrs
     ]
 
@@ -842,16 +853,16 @@ def cached_references(body: str) -> list[tuple[str, str, str]]:
 
 def cached_references_many(bodies: Sequence[str]) -> list[list[tuple[str, str, str]]]:
     """`cached_references` of each body, in one cache look-up for them all."""
-    keys = [f"articles:refs:{_digest(body)}" for body in bodies]
+    keys = [f"articles:refs:2:{_digest(body)}" for body in bodies]
     found = cache.get_many(keys)
     missing = {}
     for key, body in zip(keys, bodies, strict=True):
         if key not in found:
             found[key] = missing[key] = [
-                (node.name, attr, str(node.attrs[attr]).strip())
+                (node.name, attr, reference_value(attr, node.attrs[attr]))
                 for node in reader_nodes(body)
                 if isinstance(node, Shortcode)
-                for attr in ("id", "slug")
+                for attr in REFERENCE_ATTRIBUTES
                 if attr in node.attrs
             ]
     if missing:

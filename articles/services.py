@@ -200,9 +200,9 @@ def rewrite_artist_references(body: str, *, source_pks: set[int], reference: str
 @transaction.atomic
 def merge_artists(*, sources, target) -> int:
     """Fold `sources` into `target`: rewrite the shortcodes that name them, move their credits,
-    tour dates, tags and disciplines, then delete them. When the target has no external id and
-    exactly one source has, the target takes it over, so archive text using that id keeps
-    resolving.
+    tour dates, tags and disciplines, then delete them. When the target has no external id (or
+    no id on a service of the music web) and exactly one source has, the target takes it over,
+    so archive text using that id keeps resolving.
     Returns the number of articles rewritten."""
     from events.models import EventPerformer
     from projects.models import Credit
@@ -247,13 +247,25 @@ def merge_artists(*, sources, target) -> int:
         else:
             performance.artist = target
             performance.save(update_fields=["artist"])
+    # Each id on the music web the target lacks and one source has is taken over too, so a
+    # shortcode naming the artist by it ([artist mbid="…"]) keeps resolving.
+    from .handlers import ARTIST_ID_ATTRIBUTES
+
+    inherited = {}
+    for field in ARTIST_ID_ATTRIBUTES.values():
+        values = {getattr(a, field) for a in sources} - {None, ""}
+        if getattr(target, field) in (None, "") and len(values) == 1:
+            inherited[field] = values.pop()
+    if inherited_id is not None:
+        inherited["external_id"] = inherited_id
     for artist in sources:
         target.disciplines.add(*artist.disciplines.all())
         target.tags.add(*artist.tags.all())
         artist.delete()
-    if inherited_id is not None:
-        target.external_id = inherited_id
-        target.save(update_fields=["external_id", "updated_at"])
+    if inherited:
+        for field, value in inherited.items():
+            setattr(target, field, value)
+        target.save(update_fields=[*inherited, "updated_at"])
     # Saved last: the mentions each save derives must point at the merged artist.
     for article in rewritten:
         article.save(update_fields=["body", "body_text", "updated_at"])

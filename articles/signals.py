@@ -15,6 +15,7 @@ from people.models import Artist, Contributor
 from projects.models import MediaProject
 
 from . import rendering, search, services, sitemaps
+from .handlers import ARTIST_ID_ATTRIBUTES
 from .models import Article
 
 
@@ -111,9 +112,18 @@ def forget_search_entry(sender, instance, **kwargs):
     search.forget([instance.pk])
 
 
-def _identity(sender, instance):
-    """What shortcodes refer to a record by."""
-    return (instance.slug, instance.external_id if sender is Artist else instance.pk)
+def _identity_fields(sender) -> tuple[str, ...]:
+    """What shortcodes refer to a record by: its slug, its id, an artist's ids on the web."""
+    if sender is Artist:
+        return ("slug", "external_id", *ARTIST_ID_ATTRIBUTES.values())
+    return ("slug", "pk")
+
+
+def _identity(sender, instance) -> tuple[str, ...]:
+    return tuple(
+        "" if value is None else str(value)
+        for value in (getattr(instance, field) for field in _identity_fields(sender))
+    )
 
 
 @receiver(pre_save, sender=Artist, dispatch_uid="articles.artist_identity")
@@ -121,8 +131,9 @@ def _identity(sender, instance):
 def remember_identity(sender, instance, **kwargs):
     old = None
     if instance.pk is not None:
-        fields = ("slug", "external_id") if sender is Artist else ("slug", "pk")
-        old = sender.objects.filter(pk=instance.pk).values_list(*fields).first()
+        row = sender.objects.filter(pk=instance.pk).values_list(*_identity_fields(sender)).first()
+        if row is not None:
+            old = tuple("" if value is None else str(value) for value in row)
     instance._identity_changed = old != _identity(sender, instance)
 
 
@@ -139,8 +150,7 @@ def linked_record_saved(sender, instance, **kwargs):
         # A new or re-identified artist or project may resolve shortcodes that pointed at
         # nothing, or stop resolving ones that did.
         tag = "artist" if sender is Artist else "project"
-        slug, ident = _identity(sender, instance)
-        services.resync_articles_containing(tag, [slug, str(ident or "")])
+        services.resync_articles_containing(tag, list(_identity(sender, instance)))
         for article in instance.mentioned_in.only("pk", "body"):
             services.sync_mentions(article)
 
@@ -162,8 +172,16 @@ def record_may_resolve_tags(sender, instance, **kwargs):
     }.get(sender, "image")
     idents = {"slug": getattr(instance, "slug", None)}
     idents["id"] = instance.external_id if sender is Artist else instance.pk
+    if sender is Artist:
+        idents.update(
+            (attr, getattr(instance, field)) for attr, field in ARTIST_ID_ATTRIBUTES.items()
+        )
     tagcache.purge_on_commit(
-        [f"ref:{tag}:{attr}={value}" for attr, value in idents.items() if value not in (None, "")]
+        [
+            f"ref:{tag}:{attr}={rendering.reference_value(attr, value)}"
+            for attr, value in idents.items()
+            if value not in (None, "")
+        ]
     )
 
 

@@ -14,6 +14,7 @@ from people.models import Artist, Contributor
 from projects.models import KIND_PLURALS, Credit, MediaProject, ProjectRelation, makers
 
 from . import rendering, search
+from .handlers import ARTIST_ID_ATTRIBUTES
 from .models import CACHE_SECONDS, SEARCH_MAX_WORDS, Article, next_publication
 from .rendering import cached_body_html
 from .teasers import with_teasers
@@ -214,6 +215,10 @@ def in_order_of_mention(body, artists):
     for artist in artists:
         by_ref[("id", str(artist.external_id))] = artist
         by_ref[("slug", artist.slug)] = artist
+        for attr, field in ARTIST_ID_ATTRIBUTES.items():
+            value = getattr(artist, field)
+            if value:
+                by_ref[(attr, rendering.reference_value(attr, value))] = artist
     ordered = []
     for tag, attr, value in rendering.cached_references(body):
         artist = by_ref.get((attr, value)) if tag == "artist" else None

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.html import format_html
 
 from images.uploads import RefusedUploadsAdminMixin
+from newsroom.admin_tools import MUSIC_WEB_IDS, MUSIC_WEB_SEARCH, id_pages
 from newsroom.forms import CleanTextModelForm
 
 from .models import Artist, Contributor, Discipline
@@ -33,10 +34,10 @@ class ArtistAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
     form = CleanTextModelForm
     list_display = ["name", "external_id", "discipline_list", "has_photo"]
     list_filter = ["is_group", "disciplines", "tags"]
-    search_fields = ["name", "slug", "=external_id", "summary"]
+    search_fields = ["name", "slug", "=external_id", "summary", *MUSIC_WEB_SEARCH]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["disciplines"]
-    readonly_fields = ["profile_link"]
+    readonly_fields = ["profile_link", "id_pages"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (
@@ -53,7 +54,14 @@ class ArtistAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Links", {"fields": ["website", "musicbrainz_id", "wikidata_id", "profile_link"]}),
+        ("Links", {"fields": ["website", "profile_link", "play_links"]}),
+        (
+            "Known to the music web",
+            {
+                "fields": [*MUSIC_WEB_IDS, "id_pages"],
+                "description": "Each id as the service gives it; its page there is linked below.",
+            },
+        ),
         ("Tags", {"fields": ["tags"]}),
         # Last: if an upload is refused part way, everything above it has arrived.
         ("Photo", {"fields": ["photo_alt", "photo"]}),
@@ -69,6 +77,10 @@ class ArtistAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
     @admin.display(description="photo", boolean=True)
     def has_photo(self, obj):
         return bool(obj.photo)
+
+    @admin.display(description="pages on the music web")
+    def id_pages(self, obj):
+        return id_pages(obj)
 
     @admin.display(description="public page")
     def profile_link(self, obj):

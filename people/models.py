@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from images.validators import validate_image_upload
+from newsroom import identifiers
 from newsroom.db import AtomicSaveMixin
 from newsroom.natural_keys import BySlugManager, BySlugQuerySet, SlugNaturalKey
 
@@ -106,9 +106,6 @@ class ArtistQuerySet(BySlugQuerySet):
         )
 
 
-wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", "Enter a Wikidata item id such as Q15935.")
-
-
 class Artist(AtomicSaveMixin, SlugNaturalKey, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -141,19 +138,67 @@ class Artist(AtomicSaveMixin, SlugNaturalKey, models.Model):
         help_text="Describe the photo for readers who cannot see it. Required with a photo.",
     )
     website = models.URLField(blank=True)
+    # Ids on the music web: unique, since each names one artist there (an empty one is NULL).
     musicbrainz_id = models.UUIDField(
         "MusicBrainz id",
         null=True,
         blank=True,
         unique=True,
-        help_text="The artist's MusicBrainz identifier, if known.",
+        help_text="The artist's MusicBrainz id. For example: 164f0d73-1234-4e2c-8743-d77bf2191051.",
     )
     wikidata_id = models.CharField(
         "Wikidata id",
         max_length=20,
+        null=True,
         blank=True,
-        validators=[wikidata_validator],
+        unique=True,
+        validators=[identifiers.validate_wikidata],
         help_text="For example: Q15935.",
+    )
+    spotify_id = models.CharField(
+        "Spotify id",
+        max_length=22,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[identifiers.validate_spotify],
+        help_text="The 22 characters after /artist/ in the artist's Spotify link.",
+    )
+    apple_music_id = models.CharField(
+        "Apple Music id",
+        max_length=20,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[identifiers.validate_digits],
+        help_text="The digits at the end of the artist's Apple Music link.",
+    )
+    discogs_id = models.CharField(
+        "Discogs id",
+        max_length=20,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[identifiers.validate_digits],
+        help_text="The digits after /artist/ in the artist's Discogs link.",
+    )
+    imdb_id = models.CharField(
+        "IMDb id",
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[identifiers.validate_imdb_name],
+        help_text="For people in films. For example: nm0005069.",
+    )
+    play_links = models.TextField(
+        "more places to listen or watch",
+        blank=True,
+        validators=[identifiers.validate_play_links],
+        help_text=(
+            "One https:// address a line: a YouTube channel, a Bandcamp page… Spotify and "
+            "Apple Music come from their ids."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
     tags = TaggableManager(blank=True, through=TaggedArtist)
@@ -188,14 +233,18 @@ class Artist(AtomicSaveMixin, SlugNaturalKey, models.Model):
 
     @property
     def same_as(self):
-        links = []
-        if self.musicbrainz_id:
-            links.append(f"https://musicbrainz.org/artist/{self.musicbrainz_id}")
-        if self.wikidata_id:
-            links.append(f"https://www.wikidata.org/wiki/{self.wikidata_id}")
-        if self.website:
-            links.append(self.website)
-        return links
+        """Its pages elsewhere: on each service it has an id on, and its website."""
+        return identifiers.same_as("artist", self, self.website)
+
+    @property
+    def id_links(self):
+        """(service, address) of its page on each service it has an id on."""
+        return identifiers.links("artist", self)
+
+    @property
+    def listen_links(self):
+        """(service, address) of each place readers can listen to or watch it."""
+        return identifiers.play_links("artist", self)
 
 
 def _require_alt_text(person):

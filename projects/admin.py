@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from newsroom.admin_tools import MUSIC_WEB_IDS, MUSIC_WEB_SEARCH, id_pages
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
 from newsroom.forms import CleanTextModelForm
 
@@ -51,7 +52,7 @@ class MediaProjectAdmin(admin.ModelAdmin):
     form = CleanTextModelForm
     list_display = ["title", "kind", "status", "release_year", "label"]
     list_filter = ["kind", "status", "release_year"]
-    search_fields = ["title", "slug", "label", "credits__artist__name"]
+    search_fields = ["title", "slug", "label", "credits__artist__name", *MUSIC_WEB_SEARCH]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CreditInline, ProjectRelationInline, IncomingRelationInline]
     fieldsets = [
@@ -59,7 +60,19 @@ class MediaProjectAdmin(admin.ModelAdmin):
         ("Release", {"fields": ["release_date", "release_year", "release_note"]}),
         ("Running time", {"fields": ["running_time_min", "running_time_max"]}),
         ("Shoot", {"fields": ["shot_from", "shot_until", "shoot_note", "shoot_location"]}),
+        (
+            "Known to the music web",
+            {
+                "fields": [*MUSIC_WEB_IDS, "id_pages", "play_links"],
+                "description": "Each id as the service gives it; its page there is linked below.",
+            },
+        ),
     ]
+    readonly_fields = ["id_pages"]
+
+    @admin.display(description="pages on the music web")
+    def id_pages(self, obj):
+        return id_pages(obj)
 
 
 @admin.register(Credit)

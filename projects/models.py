@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
 
+from newsroom import identifiers
 from newsroom.db import AtomicSaveMixin
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 
@@ -87,6 +88,68 @@ class MediaProject(AtomicSaveMixin, SlugNaturalKey, models.Model):
     )
     shoot_location = models.CharField(max_length=200, blank=True)
     label = models.CharField(max_length=200, blank=True, help_text="Record label or studio.")
+    # Ids on the music web: unique, since each names one work there (an empty one is NULL).
+    musicbrainz_id = models.UUIDField(
+        "MusicBrainz id",
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="For a record: its MusicBrainz release group id, from its release-group link.",
+    )
+    wikidata_id = models.CharField(
+        "Wikidata id",
+        max_length=20,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[identifiers.validate_wikidata],
+        help_text="For example: Q193398.",
+    )
+    spotify_id = models.CharField(
+        "Spotify id",
+        max_length=22,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[identifiers.validate_spotify],
+        help_text="The 22 characters after /album/ or /track/ in its Spotify link.",
+    )
+    apple_music_id = models.CharField(
+        "Apple Music id",
+        max_length=20,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[identifiers.validate_digits],
+        help_text="The digits at the end of its Apple Music link.",
+    )
+    discogs_id = models.CharField(
+        "Discogs id",
+        max_length=20,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[identifiers.validate_digits],
+        help_text="For a record: the digits after /master/ in its Discogs link.",
+    )
+    imdb_id = models.CharField(
+        "IMDb id",
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[identifiers.validate_imdb_title],
+        help_text="For a film or video. For example: tt0386117.",
+    )
+    play_links = models.TextField(
+        "more places to listen or watch",
+        blank=True,
+        validators=[identifiers.validate_play_links],
+        help_text=(
+            "One https:// address a line: the YouTube video, the Bandcamp page… Spotify and "
+            "Apple Music come from their ids."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MediaProjectQuerySet.as_manager()
@@ -118,6 +181,26 @@ class MediaProject(AtomicSaveMixin, SlugNaturalKey, models.Model):
 
     # Its page, with the stories about it, is the site's: ABSOLUTE_URL_OVERRIDES in
     # newsroom/settings.py gives it `get_absolute_url`.
+
+    @property
+    def same_as(self):
+        """Its pages elsewhere, on each service it has an id on."""
+        return identifiers.same_as(self.kind, self)
+
+    @property
+    def id_links(self):
+        """(service, address) of its page on each service it has an id on."""
+        return identifiers.links(self.kind, self)
+
+    @property
+    def listen_links(self):
+        """(service, address) of each place readers can listen to or watch it."""
+        return identifiers.play_links(self.kind, self)
+
+    @property
+    def plays_as(self):
+        """ "Watch" for films and videos, "Listen" for the rest."""
+        return "Watch" if self.kind in identifiers.FILMS else "Listen"
 
     def credits_in_order(self):
         return self.credits.select_related("artist").order_by("order", "pk")

@@ -239,11 +239,14 @@ def _people(context, credits, roles) -> list[dict[str, Any]]:
 
 
 def _work(context, project) -> dict[str, Any]:
-    return {
-        "@type": PROJECT_TYPES.get(project.kind, "CreativeWork"),
-        "name": project.title,
-        "url": absolute_url(context, project.get_absolute_url()),
-    }
+    return _compact(
+        {
+            "@type": PROJECT_TYPES.get(project.kind, "CreativeWork"),
+            "name": project.title,
+            "url": absolute_url(context, project.get_absolute_url()),
+            "sameAs": project.same_as,
+        }
+    )
 
 
 @register.simple_tag(takes_context=True)
