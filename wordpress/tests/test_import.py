@@ -235,3 +235,25 @@ def test_a_crash_leaves_no_half_imported_post_and_a_rerun_finishes(
     out = run_import(capsys=capsys, media_dir=str(uploads))
     assert Article.objects.filter(slug="808s-heartbreak").exists()
     assert "Posts: 6 imported, 1 unchanged, 4 skipped" in out
+
+
+def test_each_post_costs_the_same_queries_however_many_there_are(tmp_path, known_people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import export, item
+
+    runs = iter(range(1, 100))
+
+    def queries(n):
+        run = next(runs)
+        path = tmp_path / f"{run}.xml"
+        story = "<p>A <em>short</em> story.</p>"
+        path.write_bytes(export(*(item(run * 10 + i, f"Post {run}", story) for i in range(n))))
+        with CaptureQueriesContext(connection) as captured:
+            run_import(path)
+        return len(captured)
+
+    queries(1)  # the author's contributor is made once
+    one, two, four = queries(1), queries(2), queries(4)
+    assert four - two == 2 * (two - one)
