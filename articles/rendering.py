@@ -20,13 +20,14 @@ import hashlib
 import html as html_lib
 import re
 import time
+import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import nh3
 from django.conf import settings
@@ -253,6 +254,7 @@ _MARKS = re.compile("[\ue000-\ue003\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u20
 _DIGITS = str.maketrans("0123456789", "".join(chr(0xE010 + n) for n in range(10)))
 _UNDIGITS = str.maketrans("".join(chr(0xE010 + n) for n in range(10)), "0123456789")
 _PLACEHOLDER = re.compile("([\ue000-\ue002])([\ue010-\ue019]+)\ue003")
+_SPLIT_PLACEHOLDERS = re.compile("([\ue000-\ue002][\ue010-\ue019]+\ue003)")
 _ALONE = re.compile("\ue000([\ue010-\ue019]+)\ue003")
 
 
@@ -331,17 +333,28 @@ def _keep_image_source(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# A link's address in angle brackets, which may hold spaces: `[text](<https://a b>)`.
+_SPACED_DESTINATION = re.compile(r"\(\s*<[^>\n]*[ \t]")
+
+
 def _remembering_offset(rule: Callable[[StateInline, bool], bool]):
-    """Wraps an inline link rule so the link token knows where it started, for problem reports."""
+    """Wraps an inline link rule so the link token knows where it started, and whether its
+    address was typed with a space, for problem reports."""
 
     def wrapped(state: StateInline, silent: bool) -> bool:
         start, count = state.pos, len(state.tokens)
+        label_end = -1
+        if not silent and state.src.startswith("[", start):
+            label_end = state.md.helpers.parseLinkLabel(state, start, True)
         matched = rule(state, silent)
         if matched and not silent:
             # Text pending before the link is flushed into a token of its own first.
             for token in state.tokens[count:]:
                 if token.type == "link_open":
                     token.meta["offset"] = start
+                    if label_end >= 0:
+                        rest = state.src[label_end + 1 : state.pos]
+                        token.meta["spaced"] = bool(_SPACED_DESTINATION.match(rest))
                     break
         return matched
 
@@ -350,6 +363,33 @@ def _remembering_offset(rule: Callable[[StateInline, bool], bool]):
 
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _NOT_IN_SCHEME = re.compile(r"[\x00-\x20\x7f-\x9f\u200b\ufeff]+")
+
+
+def _filled_address(href: str, slots: Sequence[Node | str] | None) -> tuple[str, str | None]:
+    """A link address with each placeholder in it that stands for a character the editor typed
+    (a private-use character, a space other than ASCII's) replaced by that character,
+    percent-encoded as the rest of the address is, and the space it holds, if any, named. A
+    tag's placeholder is left in: no address holds a tag, and the link is refused."""
+    problem = None
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal problem
+        index = int(match.group(2).translate(_UNDIGITS))
+        slot = slots[index] if slots is not None and index < len(slots) else None
+        if not isinstance(slot, str):
+            return match.group()
+        if slot.isspace() and problem is None:
+            name = unicodedata.name(slot, "space").lower()
+            problem = f"holds a {name} (U+{ord(slot):04X}): remove it, or write %20 for a space"
+        return quote(slot)
+
+    filled = _PLACEHOLDER.sub(fill, href)
+    return filled, problem
+
+
+def _shown(href: str) -> str:
+    href = _PLACEHOLDER.sub("[…]", href)
+    return href if len(href) <= 60 else href[:57] + "..."
 
 
 def link_problem(href: str) -> str | None:
@@ -364,7 +404,7 @@ def link_problem(href: str) -> str | None:
         decoded = unquote(html_lib.unescape(decoded))
     squeezed = _NOT_IN_SCHEME.sub("", decoded).lower()
     scheme = _SCHEME.match(squeezed)
-    shown = href if len(href) <= 60 else href[:57] + "..."
+    shown = _shown(href)
     if scheme:
         return (
             f'Link "{shown}" uses {scheme.group(1)}:; '
@@ -431,16 +471,29 @@ def _check_links(state: StateCore) -> None:
             if child.type == "link_open":
                 openers.append(child)
                 href = str(child.attrGet("href") or "")
-                problem = link_problem(href)
+                spaced = None
+                if FULL in href:
+                    href, spaced = _filled_address(href, state.env.get("slots"))
+                    child.attrSet("href", href)
+                if child.meta.get("spaced"):
+                    spaced = spaced or "holds a space: write %20 instead"
+                if FULL in href:
+                    problem = f'The address of link "{_shown(href)}" holds a tag: type it out.'
+                else:
+                    problem = link_problem(href)
                 if problem:
                     refused.add(id(child))
-                    if "offset" in child.meta:  # only the checking parser records it
-                        if "positions" not in state.env:
-                            state.env["positions"] = _SourcePositions(state.src)
-                        offset = state.env["positions"].offset(block, child.meta["offset"])
-                        problems.append((offset, problem))
                 elif rel := _link_rel(href):
                     child.attrSet("rel", rel)
+                # An address that only holds a space still links, the space percent-encoded
+                # as typed; the body check refuses it at the next save.
+                if spaced and not problem:
+                    problem = f'The address of link "{_shown(href)}" {spaced}.'
+                if problem and "offset" in child.meta:  # only the checking parser records it
+                    if "positions" not in state.env:
+                        state.env["positions"] = _SourcePositions(state.src)
+                    offset = state.env["positions"].offset(block, child.meta["offset"])
+                    problems.append((offset, problem))
                 child.attrs.pop("title", None)
             elif child.type == "link_close" and openers and id(openers.pop()) in refused:
                 refused.add(id(child))
@@ -553,6 +606,17 @@ def _markdown_parser(*, checking: bool = False) -> MarkdownIt:
         md.inline.ruler.at("autolink", _remembering_offset(autolink_rule))
     # Every link is parsed, so that a refused one can be reported and shown as its text.
     md.validateLink = lambda url: True
+    normalize = md.normalizeLink
+
+    def normalize_link(url: str) -> str:
+        # Placeholders are kept as they are, not percent-encoded: `_check_links` puts back the
+        # character each one stands for.
+        if FULL not in url:
+            return normalize(url)
+        parts = _SPLIT_PLACEHOLDERS.split(url)
+        return "".join(part if n % 2 else normalize(part) for n, part in enumerate(parts))
+
+    md.normalizeLink = normalize_link
     md.core.ruler.push("check_links", _check_links)
     md.core.ruler.push("place_slots", _place_slots)
     return md
@@ -563,7 +627,7 @@ CHECKING_MARKDOWN = _markdown_parser(checking=True)
 
 
 def markdown(placeheld: Placeheld, block_slots: set[int]) -> str:
-    env: dict[str, Any] = {"block_slots": block_slots}
+    env: dict[str, Any] = {"block_slots": block_slots, "slots": placeheld.slots}
     return MARKDOWN.render(placeheld.source, env)
 
 
@@ -571,7 +635,7 @@ def link_problems(body: str) -> list[tuple[int, int, str]]:
     """(line, column, message) of every link in the body that is not allowed."""
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     placeheld = with_placeholders(parse(body))
-    env: dict[str, Any] = {}
+    env: dict[str, Any] = {"slots": placeheld.slots}
     CHECKING_MARKDOWN.parse(placeheld.source, env)
     place = shortcodes.LineIndex(body)
     return [

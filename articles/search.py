@@ -34,8 +34,9 @@ FTS_TABLE = "articles_article_search"
 # ts_rank weighs A, B and C 1.0, 0.4 and 0.2: the same proportions for headline, dek, names
 # and body.
 BM25 = f"bm25({FTS_TABLE}, 5.0, 2.0, 2.0, 1.0)"
-# Marks around matched words in snippets: private-use characters never stored in a body.
-START, STOP = "\ue000", "\ue001"
+# Marks around matched words in snippets: noncharacters, which no stored text holds (they are
+# dropped on every save, newsroom.text), while an editor may type any private-use character.
+START, STOP = "\ufdd0", "\ufdd1"
 ELLIPSIS = "\u2009…\u2009"
 SNIPPET_WORDS = 35
 # A word longer than this at a snippet's edge is cut rather than shown whole.
