@@ -386,6 +386,7 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
             "old": old,
             "new": new,
             "diff": revisions.compare(old, new),
+            "may_restore": self.has_change_permission(request, article),
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 

@@ -181,3 +181,15 @@ def test_history_is_read_only_for_whoever_may_not_restore(role, writer, editor):
     assert page.status_code == 200
     links = revision_url(article, version_with(article, "Writer's draft")) in page.content.decode()
     assert links == (role == "editor")
+
+
+@pytest.mark.parametrize("role", ["writer", "editor"])
+def test_compare_offers_to_restore_only_to_whoever_may(role, writer, editor):
+    article = drafted_then_published(writer, editor, when=timezone.now() - timezone.timedelta(1))
+    _, client = {"writer": writer, "editor": editor}[role]
+    older = version_with(article, "Writer's draft")
+    newest = version_with(article, "Edited and published")
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    page = client.get(url, {"a": older.pk, "b": newest.pk})
+    assert page.status_code == 200
+    assert (revision_url(article, older) in page.content.decode()) == (role == "editor")
