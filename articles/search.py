@@ -175,33 +175,56 @@ def matching(queryset, query: str, *, ranked: bool = True):
         expression = fts_query(query)
         if expression is None:
             return queryset.none()
-        found = queryset.filter(
-            RawSQL(
-                f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-                [expression],
-                output_field=BooleanField(),
-            )
-        )
         if not ranked:
-            return found.order_by("-published_at", "-pk")
-        # bm25 is lower for a better match.
-        rank = RawSQL(
-            f"(SELECT -{BM25} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-            f"AND {FTS_TABLE}.rowid = {table}.id)",
-            [expression],
-            output_field=FloatField(),
+            # Newest first, for a query matching more stories than are ranked: the stories are
+            # read in the order of the publication index and each is looked up among the
+            # matches, so the first page stops early. ("+" keeps SQLite from driving the
+            # query from the matches instead, which would read and sort every one of them.)
+            return queryset.filter(
+                RawSQL(
+                    f"+{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+                    [expression],
+                    output_field=BooleanField(),
+                )
+            ).order_by("-published_at", "-pk")
+        # Ranked: the query is driven by the FTS5 table, whose cursor gives bm25 for each
+        # match as it goes (bm25 is lower for a better match). A join of a virtual table is
+        # beyond the ORM's expressions, hence extra().
+        return queryset.extra(
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = {table}.id", f"{FTS_TABLE} MATCH %s"],
+            params=[expression],
+            select={"search_rank": f"-{BM25}"},
+        ).order_by("-search_rank", "-published_at", "-pk")
+    query = _balanced(query)
+    found = queryset.filter(
+        RawSQL(f"{table}.search_vector @@ {_tsquery()}", [query], output_field=BooleanField())
+    )
+    if not ranked:
+        return found.order_by("-published_at", "-pk")
+    rank = RawSQL(
+        f"ts_rank({table}.search_vector, {_tsquery()})", [query], output_field=FloatField()
+    )
+    return found.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-pk")
+
+
+def count(queryset, query: str, up_to: int) -> int:
+    """How many of `queryset` match `query`, counted no further than `up_to`, without
+    ranking or ordering anything."""
+    if connection.vendor == "sqlite":
+        expression = fts_query(query)
+        if expression is None:
+            return 0
+        table = queryset.model._meta.db_table
+        # Driven by the FTS5 table, so the count stops at `up_to` matches.
+        found = queryset.extra(
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = {table}.id", f"{FTS_TABLE} MATCH %s"],
+            params=[expression],
         )
     else:
-        query = _balanced(query)
-        found = queryset.filter(
-            RawSQL(f"{table}.search_vector @@ {_tsquery()}", [query], output_field=BooleanField())
-        )
-        if not ranked:
-            return found.order_by("-published_at", "-pk")
-        rank = RawSQL(
-            f"ts_rank({table}.search_vector, {_tsquery()})", [query], output_field=FloatField()
-        )
-    return found.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-pk")
+        found = matching(queryset, query, ranked=False)
+    return found.order_by()[:up_to].count()
 
 
 def _marked(text: str) -> SafeString:
@@ -212,40 +235,38 @@ def _marked(text: str) -> SafeString:
 
 def snippets(articles, query: str) -> dict[int, SafeString]:
     """A short passage of each article's body with the searched words marked, by article pk,
-    cut at word boundaries: one query (the articles' `body_text` must be loaded)."""
-    articles = list(articles)
-    if not articles or not query or not full_text():
-        return {}
+    cut at word boundaries: one query, which reads the body text itself."""
     ids = [article.pk for article in articles]
+    if not ids or not query or not full_text():
+        return {}
     if connection.vendor == "sqlite":
         expression = fts_query(query)
         if expression is None:
             return {}
-        sql = (
-            f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, %s, {SNIPPET_WORDS}) "
-            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-            f"AND rowid IN (SELECT value FROM json_each(%s))"
+        # One seek a story: a list of rowids would read every match of a common word.
+        one = (
+            f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, %s, {SNIPPET_WORDS}), body "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = %s"
         )
-        params = [START, STOP, ELLIPSIS, expression, json.dumps(ids)]
+        sql = " UNION ALL ".join([one] * len(ids))
+        params = [value for pk in ids for value in (START, STOP, ELLIPSIS, expression, pk)]
     else:
         options = (
             f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=15, "
             f"MaxFragments=2, FragmentDelimiter={ELLIPSIS}"
         )
         sql = (
-            f"SELECT id, ts_headline('{CONFIG}', coalesce(body_text, ''), {_tsquery()}, %s) "
-            f"FROM {_tables()['article']} WHERE id = ANY(%s)"
+            f"SELECT id, ts_headline('{CONFIG}', coalesce(body_text, ''), {_tsquery()}, %s), "
+            f"body_text FROM {_tables()['article']} WHERE id = ANY(%s)"
         )
         params = [_balanced(query), options, ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = dict(cursor.fetchall())
-    texts = {article.pk: article.body_text or "" for article in articles}
-    return {
-        pk: _marked(whole_words(text, texts[pk]))
-        for pk, text in found.items()
-        if text and START in text
-    }
+        return {
+            pk: _marked(whole_words(text, body or ""))
+            for pk, text, body in cursor.fetchall()
+            if text and START in text
+        }
 
 
 def whole_words(snippet: str, text: str) -> str:

@@ -333,16 +333,15 @@ class SearchView(pagecache.PageNumberMixin, ListView):
         if not self.query:
             return Article.objects.none()
         published = Article.objects.published()
-        newest_first = published.search(self.query, ranked=False)
         # Counted no further than the ranking's limit, without ranking or ordering anything.
-        self.found = newest_first.order_by()[: SEARCH_RANKED_UP_TO + 1].count()
+        self.found = search.count(published, self.query, SEARCH_RANKED_UP_TO + 1)
         self.many = self.found > SEARCH_RANKED_UP_TO
         if self.found:
             # Only a search that finds stories is kept: made-up words would each be a page.
             pagecache.accept(self.request, q=self.query)
-        queryset = newest_first if self.many else published.search(self.query)
-        # Bodies are not shown; the plain text gives the snippets where the database cannot.
-        return queryset.select_related("lead_image").defer("body")
+        queryset = published.search(self.query, ranked=not self.many)
+        # Bodies are not shown (the snippets' query reads the text it needs).
+        return queryset.select_related("lead_image").defer("body", "body_text")
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
