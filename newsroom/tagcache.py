@@ -194,12 +194,14 @@ def _tracked() -> list[str]:
 def versions(tags: Iterable[str]) -> dict[str, int]:
     """The current version of each tag. A tag never purged (or whose version was evicted) gets
     one now: minus the time, so that it is new to every entry stored before, yet never taken
-    for a purge (purges write the time, positive)."""
+    for a purge (purges write the time, positive). `EVERYTHING` is the exception: unpurged it
+    is 0, so that the file cache's random culls, which may drop its key, never empty the
+    whole cache."""
     keys = {VERSION_PREFIX + t: t for t in tags}
     if not keys:
         return {}
     found = cache.get_many(list(keys))
-    missing = [key for key in keys if key not in found]
+    missing = [key for key in keys if key not in found and keys[key] != EVERYTHING]
     if missing:
         now = -time.time_ns()
         for key in missing:

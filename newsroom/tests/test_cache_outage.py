@@ -354,3 +354,16 @@ def test_a_server_whose_cache_folder_is_a_file_serves_pages_and_takes_saves(tmp_
     ]
     # Each of the two workers says so once, however many requests it served.
     assert 1 <= len(errors) <= 2
+
+
+def test_losing_the_key_purged_when_too_many_purges_were_lost_never_empties_the_cache():
+    from django.core.cache import cache
+
+    with tagcache.recording() as rec:
+        tagcache.depend("people.artist:1")
+    assert tagcache.store("kept", "value", rec, 60)
+    cache.delete(tagcache.VERSION_PREFIX + tagcache.EVERYTHING)  # as a random cull may
+    tagcache._checked.clear()
+    assert tagcache.fetch("kept") == "value"
+    tagcache.purge([tagcache.EVERYTHING])
+    assert tagcache.fetch("kept") is None
