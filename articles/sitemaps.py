@@ -10,18 +10,18 @@ published in the last 48 hours, at most 1,000.
 """
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.contrib.sitemaps.views import sitemap as sitemap_page
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, Q
 from django.db.models.functions import Greatest
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from newsroom import pagecache, tagcache
@@ -102,47 +102,17 @@ class HomeSitemap(PagedSitemap):
         return self._latest
 
 
-class ArticlesById:
-    """Pages of published articles by id: page N holds ids (N-1)*size+1 to N*size."""
-
-    def __init__(self, size: int):
-        self.size = size
-
-    def page(self, number):
-        try:
-            number = int(number)
-        except (TypeError, ValueError) as exc:
-            raise PageNotAnInteger("That page number is not an integer") from exc
-        if number < 1:
-            raise EmptyPage("That page number is less than 1")
-        tagcache.depend(f"sitemap:articles:{number}")
-        found = list(
-            Article.objects.published()
-            .filter(pk__gt=(number - 1) * self.size, pk__lte=number * self.size)
-            .only("slug", "published_at", "updated_at")
-            .order_by("pk")
-        )
-        if not found:
-            raise EmptyPage("That page contains no results")
-        return SimpleNamespace(object_list=found, number=number)
-
-
 class ArticleSitemap(PagedSitemap):
-    @property
-    def paginator(self):
-        return ArticlesById(self.limit)
+    """Pages by id: page N holds ids (N-1)*PAGE_SIZE+1 to N*PAGE_SIZE (see `article_page`)."""
 
     def items(self):
         return Article.objects.published()
-
-    def lastmod(self, article):
-        return max(article.published_at, article.updated_at)
 
     def pages(self):
         tagcache.depend(tagcache.list_of(Article))
         found = (
             Article.objects.published()
-            .annotate(page=(F("pk") - 1) / self.limit + 1)
+            .annotate(page=(F("pk") - 1) / PAGE_SIZE + 1)
             .order_by("page")
             .values("page")
             .annotate(latest=Max(Greatest("published_at", "updated_at")))
@@ -209,19 +179,20 @@ class ContributorSitemap(PagedSitemap):
 class TagSitemap(PagedSitemap):
     def items(self):
         depend_on_links()
-        published = Article.objects.published()
-        latest = (
-            TaggedArticle.objects.filter(tag=OuterRef("pk"), content_object__in=published)
-            .order_by("-content_object__published_at")
-            .values("content_object__published_at")[:1]
+        # Each tag published stories carry, with the latest of them: one pass over the links.
+        return (
+            TaggedArticle.objects.filter(content_object__in=Article.objects.published())
+            .exclude(tag__slug="")
+            .values("tag__slug", "tag__name")
+            .annotate(latest=Max("content_object__published_at"))
+            .order_by("tag__name", "tag__slug")
         )
-        return published.tags_in_use().annotate(latest=Subquery(latest)).order_by("name", "pk")
 
     def location(self, tag):
-        return reverse("articles:tag", kwargs={"slug": tag.slug})
+        return reverse("articles:tag", kwargs={"slug": tag["tag__slug"]})
 
     def lastmod(self, tag):
-        return tag.latest
+        return tag["latest"]
 
     def latest(self):
         return _latest_story()
@@ -258,10 +229,51 @@ def index(request):
 @require_safe
 def section(request, section):
     """One page of one section: `?p=N` (1 without it), a 404 past the last."""
-    response = sitemap_page(request, sitemaps=sitemaps, section=section)
+    if section == "articles":
+        response = article_page_view(request)
+    else:
+        response = sitemap_page(request, sitemaps=sitemaps, section=section)
     if "p" in request.GET:
         pagecache.accept(request, p=int(request.GET["p"]))
     return response
+
+
+@x_robots_tag
+def article_page_view(request):
+    """A page of up to PAGE_SIZE stories, written out directly: Django's sitemap template
+    spends about 20 microseconds on each address, a second for a full page."""
+    try:
+        number = int(request.GET.get("p", "1"))
+    except ValueError:
+        raise Http404("No such page.") from None
+    if number < 1:
+        raise Http404("No such page.")
+    tagcache.depend(f"sitemap:articles:{number}")
+    rows = (
+        Article.objects.published()
+        .filter(pk__gt=(number - 1) * PAGE_SIZE, pk__lte=number * PAGE_SIZE)
+        .order_by("pk")
+        .values_list("slug", "published_at", "updated_at")
+    )
+    site = get_current_site(request)
+    # Every story's address is the same but for its slug.
+    head, tail = reverse("articles:detail", kwargs={"slug": "SLUG"}).split("SLUG")
+    root = escape(f"{request.scheme}://{site.domain}{head}")
+    zone = timezone.get_current_timezone()
+    lines = [
+        f"<url><loc>{root}{escape(slug)}{tail}</loc>"
+        f"<lastmod>{max(published, updated).astimezone(zone):%Y-%m-%d}</lastmod></url>\n"
+        for slug, published, updated in rows.iterator(chunk_size=5000)
+    ]
+    if not lines:
+        raise Http404("No such page.")
+    return HttpResponse(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "".join(lines)
+        + "</urlset>\n",
+        content_type="application/xml",
+    )
 
 
 @x_robots_tag
