@@ -34,7 +34,14 @@ from people.models import Artist, Contributor
 from projects.models import MediaProject
 
 from . import revisions, roles, services
-from .admin_actions import StateFilter, back_to_draft, publish_now, schedule, submit_for_review
+from .admin_actions import (
+    StateFilter,
+    back_to_draft,
+    publish_now,
+    schedule,
+    submit_for_review,
+    suggest_artist_links,
+)
 from .forms import ArticleAdminForm, body_length_validator
 from .models import Article, Byline, Correction
 from .rendering import render_body
@@ -160,7 +167,14 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
         "lead_image_preview",
         "state_display",
     ]
-    actions = [publish_now, schedule, submit_for_review, back_to_draft, "revoke_share_links"]
+    actions = [
+        publish_now,
+        schedule,
+        submit_for_review,
+        back_to_draft,
+        suggest_artist_links,
+        "revoke_share_links",
+    ]
     fieldsets = [
         # The bylines inline comes right after this first fieldset (see the change form template).
         (None, {"fields": ["headline", "slug", "dek"]}),

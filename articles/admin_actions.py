@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -184,4 +185,94 @@ def back_to_draft(modeladmin, request, queryset):
         _changed(modeladmin, request, article, ["status"], message)
         done += 1
     modeladmin.message_user(request, f"Moved {done} article(s) to draft.", messages.SUCCESS)
+    return None
+
+
+def _artist_candidates():
+    from people.models import Artist
+
+    from .artist_links import Candidate
+
+    return [
+        Candidate(
+            name,
+            f'id="{external_id}"' if external_id is not None else f'slug="{slug}"',
+            str(pk),
+        )
+        for pk, name, slug, external_id in Artist.objects.values_list(
+            "pk", "name", "slug", "external_id"
+        )
+    ]
+
+
+# Characters of the body shown on each side of a suggested mention.
+_AROUND = 60
+
+
+@admin.action(description="Suggest artist links…", permissions=["change"])
+def suggest_artist_links(modeladmin, request, queryset):
+    """Proposes an [artist] tag for the first plain-text mention of each artist the site knows
+    in the selected stories, shown in place; the editor ticks the ones to keep. Accepted links
+    are saved like any edit: through the body check, with a revision."""
+    from . import artist_links, services
+
+    articles = list(queryset.prefetch_related("artists"))
+    mine = [a for a in articles if modeladmin.has_change_permission(request, a)]
+    not_theirs = len(articles) - len(mine)
+    candidates = _artist_candidates()
+    proposals = []
+    for article in mine:
+        linked = {str(artist.pk) for artist in article.artists.all()}
+        found = artist_links.suggest(article.body, candidates, linked=linked)
+        rows = [
+            {
+                "key": f"{article.pk}:{s.start}:{s.candidate.key}",
+                "before": article.body[max(0, s.start - _AROUND) : s.start],
+                "mention": s.text,
+                "after": article.body[s.end : s.end + _AROUND],
+                "tag": s.tag,
+                "suggestion": s,
+            }
+            for s in found
+        ]
+        proposals.append((article, rows))
+
+    if "apply" not in request.POST:
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Suggest artist links",
+            "opts": modeladmin.model._meta,
+            "proposals": proposals,
+            "not_theirs": not_theirs,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/suggest_artist_links.html", context
+        )
+
+    accepted = set(request.POST.getlist("suggestion"))
+    done, refused = 0, []
+    for article, rows in proposals:
+        chosen = [row["suggestion"] for row in rows if row["key"] in accepted]
+        if not chosen:
+            continue
+        body = artist_links.apply(article.body, chosen)
+        errors = [p for p in services.check_body(body) if p.severity == "error"]
+        if errors:
+            refused.append(f"{article.headline}: {errors[0]}")
+            continue
+        article.body = body
+        names = ", ".join(s.text for s in chosen)
+        with transaction.atomic(), reversion.create_revision():
+            article.save()
+            reversion.set_user(request.user)
+            reversion.set_comment(f"Artist links added: {names}.")
+        modeladmin.log_change(request, article, f"Artist links added: {names}.")
+        done += 1
+    message = f"Added artist links to {done} article(s)."
+    if not_theirs:
+        message += f" {not_theirs} left as they were: writers change only their own stories."
+    modeladmin.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
+    for problem in refused:
+        modeladmin.message_user(request, f"Not saved: {problem}", messages.ERROR)
     return None
