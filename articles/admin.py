@@ -294,9 +294,10 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
         if request.method == "POST" and request.POST.get("action"):
             # A bulk action's change is a story's first admin edit as much as a form's is.
             selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-            for article in self.get_queryset(request).filter(pk__in=_digits(selected)):
-                if self.has_change_permission(request, article):
-                    revisions.keep_original(article.pk)
+            articles = self.get_queryset(request).filter(pk__in=_digits(selected))
+            revisions.keep_originals(
+                article.pk for article in articles if self.has_change_permission(request, article)
+            )
         return super().changelist_view(request, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):

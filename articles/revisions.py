@@ -275,6 +275,19 @@ def keep_original(article_pk) -> None:
         reversion.set_date_created(article.updated_at)
 
 
+def keep_originals(article_pks) -> None:
+    """`keep_original` for each of several articles, finding those without a revision at once."""
+    pks = [str(pk) for pk in article_pks]
+    kept = set(
+        Version.objects.get_for_model(Article)
+        .filter(object_id__in=pks)
+        .values_list("object_id", flat=True)
+    )
+    for pk in pks:
+        if pk not in kept:
+            keep_original(int(pk))
+
+
 def changes_since(article_pk: int, started_from: str) -> dict | None:
     """What others saved since an editor opened the article at version `started_from` (the
     `updated_at` their form carried): the comparison of that revision with the newest, and who

@@ -11,6 +11,7 @@ from reversion.models import Version
 from articles.models import Article, Correction
 from newsroom.testing import (
     form_values,
+    make_article,
     make_contributor,
     make_story_with_everything,
     post_change_form,
@@ -151,10 +152,12 @@ def test_the_seed_story_keeps_its_original_as_its_first_revision(admin_client):
 
 def test_a_story_first_changed_by_a_bulk_action_keeps_its_original(admin_client):
     article = make_story_with_everything(status=Article.Status.DRAFT, headline="From an import")
+    another = make_article(status=Article.Status.DRAFT, headline="From the ORM")
     admin_client.post(
         reverse("admin:articles_article_changelist"),
-        {"action": "publish_now", "_selected_action": [article.pk]},
+        {"action": "publish_now", "_selected_action": [article.pk, another.pk]},
     )
+    assert versions(another)[-1].field_dict["status"] == "draft"
     newest, first = versions(article)
     assert first.field_dict["status"] == "draft"
     assert newest.field_dict["status"] == "published"
