@@ -1,11 +1,14 @@
 import datetime
 import zoneinfo
+from dataclasses import dataclass
 from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
+from django_countries import countries
 from django_countries.fields import CountryField
 
 from newsroom.db import AtomicSaveMixin
@@ -32,6 +35,47 @@ def validate_time_zone(value):
             code="unknown_time_zone",
             params={"value": value},
         )
+
+
+@dataclass(frozen=True)
+class VenueTime:
+    """A time on a venue's clock as pages print it: formatted in Python, since a list of dates
+    printed each part with Django's date filter spent most of its time there."""
+
+    value: datetime.datetime
+
+    @property
+    def iso(self) -> str:
+        return self.value.isoformat()
+
+    @property
+    def date_iso(self) -> str:
+        return self.value.date().isoformat()
+
+    @property
+    def day(self) -> str:
+        return f"{self.value:%a} {self.value.day} {self.value:%b %Y}"
+
+    @property
+    def long_day(self) -> str:
+        return f"{self.value:%A} {self.value.day} {self.value:%B %Y}"
+
+    @property
+    def date(self) -> str:
+        return f"{self.value.day} {self.value:%B %Y}"
+
+    @property
+    def time(self) -> str:
+        return f"{self.value:%H:%M}"
+
+    @property
+    def zone(self) -> str:
+        return self.value.tzname() or ""
+
+
+@cache
+def _country_name(code: str, language: str | None) -> str:
+    return str(countries.name(code))
 
 
 class EventQuerySet(models.QuerySet):
@@ -178,6 +222,18 @@ class Event(AtomicSaveMixin, models.Model):
     @property
     def local_previous_start(self):
         return self.in_venue_zone(self.previous_starts_at)
+
+    @property
+    def when(self):
+        return VenueTime(self.local_start)
+
+    @property
+    def previous_when(self):
+        return VenueTime(self.local_previous_start) if self.previous_starts_at else None
+
+    @property
+    def country_name(self):
+        return _country_name(str(self.country), get_language())
 
     @property
     def performer_list(self):
