@@ -236,6 +236,7 @@ class Importer:
 
     def _survey(self, path: Path) -> None:
         attachments = 0
+        self.current_site = None
         try:
             for record in wxr.read(path, max_field_chars=settings.MAX_BODY_CHARS * 5):
                 if isinstance(record, wxr.Site):
@@ -254,7 +255,7 @@ class Importer:
         except wxr.WXRError as error:
             self.report.refused.append(f"{path.name}: {error}")
             return
-        repaired = self.report_repaired
+        repaired = self.current_site.repaired if self.current_site is not None else 0
         if repaired:
             self.report.problem(
                 None,
@@ -262,10 +263,11 @@ class Importer:
                 "forbids, were replaced or dropped.",
             )
 
-    report_repaired = 0
+    # The file being read's Site record, which counts the characters repaired as reading goes.
+    current_site: wxr.Site | None = None
 
     def _site(self, site: wxr.Site) -> None:
-        self.report_repaired = site.repaired
+        self.current_site = site
         url = self.site_url or site.base_blog_url or site.link or site.base_site_url
         if not self.site:
             self.site = site_key(self.site_url or site.base_site_url or url)

@@ -134,3 +134,11 @@ def test_a_file_that_is_not_a_picture_is_refused_by_the_library_checks(tmp_path,
     out = run_import(write(tmp_path, export(attachment)), capsys=capsys, media_dir=str(uploads))
     assert Image.objects.count() == 0
     assert "photo refused: The file is not a readable image" in out
+
+
+def test_bad_bytes_far_into_a_file_are_counted(tmp_path, capsys):
+    filler = [item(n, f"Post {n}", "<p>" + "words " * 4000 + "</p>") for n in range(1, 6)]
+    data = export(*filler, item(9, "Caf\ufffd")).replace("\ufffd".encode(), b"\xe9")
+    out = run_import(write(tmp_path, data), capsys=capsys)
+    assert Article.objects.get(headline="Caf\ufffd")
+    assert "1 character(s) that were not valid UTF-8" in out
