@@ -126,7 +126,7 @@ def test_a_save_shows_on_every_worker_with_redis(tmp_path, redis_url):
     assert all(NEW in html for _, html in pages)
 
 
-def test_the_benchmark_floor_is_not_routed_unless_the_benchmark_asks(client):
+def test_the_benchmark_floor_is_not_routed_unless_the_benchmark_asks(client, db):
     from django.conf import settings as live
 
     assert live.BENCH_FLOOR is False
