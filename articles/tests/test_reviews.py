@@ -395,3 +395,15 @@ def test_artist_page_follows_reviews_of_their_work(client, album, page_cache):
     # A credit on the reviewed project brings it back.
     Credit.objects.create(project=other, artist=kanye, role="producer")
     assert "Moved review" in page(client, kanye.get_absolute_url())
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_reviews_feed_queries_do_not_grow_with_reviews(client, count, django_assert_num_queries):
+    writer = make_contributor()
+    for n in range(count):
+        make_review(contributors=[writer], tags=["Reviews"], published_at=days_ago(n + 1))
+    # The reviews, bylines, tags, corrections, and the records their bodies link to (none).
+    with django_assert_num_queries(4):
+        response = client.get(reverse("articles:reviews-rss"))
+    items = list(ElementTree.fromstring(response.content).find("channel").iter("item"))
+    assert len(items) == min(count, 20)
