@@ -5,7 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 
 from newsroom import tagcache
 from newsroom.links import reverse
@@ -16,6 +16,11 @@ from . import rendering
 from .models import Article
 
 FEED_LENGTH = 20
+# A story's body in a feed: at most this many characters of HTML, rendered from at most this
+# many tags; past them, a link to the story. The limits keep a feed of 20 stories within a few
+# MB whatever they hold (thousands of mentions or photos each), and quick to build.
+FEED_BODY_CHARS = 100_000
+FEED_BODY_TAGS = 200
 
 
 def _xml_safe(value):
@@ -58,6 +63,15 @@ def lead_figure(article) -> str:
     return rendering.sanitize(html.strip()) + "\n"
 
 
+def read_on(article) -> str:
+    """The link at the end of a story's shortened body in a feed."""
+    return format_html(
+        '<p><a href="{}">Read the whole story on {}</a></p>',
+        article.get_absolute_url(),
+        settings.SITE_NAME,
+    )
+
+
 class LatestArticlesFeed(Feed):
     feed_type = FullTextRssFeed
 
@@ -98,11 +112,20 @@ class LatestArticlesFeed(Feed):
         items = list(articles.for_listing().prefetch_related("tags", "corrections")[:FEED_LENGTH])
         # Full bodies for feed readers: mentions as plain links (no cards), absolute addresses.
         base = self.request.build_absolute_uri("/")
-        bodies = rendering.cached_feed_bodies([item.body for item in items])
-        self.contents = {
-            item.pk: rendering.absolutize(lead_figure(item) + html, base)
-            for item, html in zip(items, bodies, strict=True)
-        }
+        # Each bounded, so a feed of huge stories stays small and quick: its leading part is
+        # rendered alone, and whatever is left out is a link away.
+        parts = [
+            rendering.leading_part(item.body, max_chars=FEED_BODY_CHARS, max_tags=FEED_BODY_TAGS)
+            for item in items
+        ]
+        bodies = rendering.cached_feed_bodies([part for part, _ in parts])
+        self.contents = {}
+        for item, (_, shortened), html in zip(items, parts, bodies, strict=True):
+            html = rendering.absolutize(lead_figure(item) + html, base)
+            html, cut = rendering.bounded_html(html, FEED_BODY_CHARS)
+            if shortened or cut:
+                html += "\n" + rendering.absolutize(read_on(item), base)
+            self.contents[item.pk] = html
         return items
 
     def item_extra_kwargs(self, item):

@@ -47,7 +47,7 @@ from newsroom import tagcache
 from newsroom.text import drop_invisible
 
 from . import shortcodes
-from .shortcodes import Escaped, Node, Shortcode
+from .shortcodes import Escaped, Node, Shortcode, Text
 
 Lookup = Callable[[Sequence[Shortcode]], list[Any]]
 Validate = Callable[[Shortcode], str | None]
@@ -961,6 +961,46 @@ def cached_feed_bodies(bodies: Sequence[str]) -> list[str]:
             found[key] = str(html)
         tagcache.store_many({key: (found[key], rec) for key, _ in missing}, CACHE_SECONDS)
     return [found[key] for key in keys]
+
+
+LEADING_MARGIN = 10_000
+
+
+def leading_part(body: str, *, max_chars: int, max_tags: int) -> tuple[str, bool]:
+    """The body's leading paragraphs, cut at a blank line outside any tag (or between two
+    pieces when a paragraph alone passes a limit), with at most `max_chars` characters and
+    `max_tags` tags; and whether anything was left out. Linear in the body."""
+    if len(body) <= max_chars and body.count("[") <= max_tags:
+        return body, False
+    blank_line = boundary = 0
+    tags = 0
+    # Only what can be kept is parsed, and a margin for a tag's text that runs past the limit.
+    for node in parse(body[: max_chars + LEADING_MARGIN]):
+        end = node.start + len(node.raw)
+        if isinstance(node, Text):
+            at = node.raw.find("\n\n")
+            while at != -1 and node.start + at <= max_chars:
+                blank_line = node.start + at
+                at = node.raw.find("\n\n", at + 2)
+        else:
+            tags += 1
+        if end > max_chars or tags > max_tags:
+            break
+        boundary = end
+    else:
+        return body, False
+    # A first paragraph past the limits alone is cut at a space.
+    cut = blank_line or boundary or body.rfind(" ", 0, max_chars)
+    return body[: cut if cut > 0 else max_chars].rstrip(), True
+
+
+def bounded_html(html: str, max_chars: int) -> tuple[str, bool]:
+    """`html` cut at the last line break before `max_chars`, its open elements closed; and
+    whether anything was cut."""
+    if len(html) <= max_chars:
+        return html, False
+    cut = html.rfind("\n", 0, max_chars)
+    return sanitize(html[: max(cut, 0)]), True
 
 
 def cached_portable_bodies(bodies: Sequence[str], base: str) -> list[str]:
