@@ -193,3 +193,15 @@ def test_compare_offers_to_restore_only_to_whoever_may(role, writer, editor):
     page = client.get(url, {"a": older.pk, "b": newest.pk})
     assert page.status_code == 200
     assert (revision_url(article, older) in page.content.decode()) == (role == "editor")
+
+
+def test_a_writer_posting_to_the_history_or_the_deleted_list_changes_nothing(writer, editor):
+    article = drafted_then_published(writer, editor, when=timezone.now() - timezone.timedelta(1))
+    _, client = writer
+    history = reverse("admin:articles_article_history", args=[article.pk])
+    page = client.post(history, {"headline": "Taken down", "status": "draft"})
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(reverse("admin:articles_article_recoverlist"), {}).status_code == 403
+    article.refresh_from_db()
+    assert (article.status, article.headline) == ("published", "Edited and published")
