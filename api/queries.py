@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -135,7 +136,10 @@ def artists():
             Prefetch(
                 "credits",
                 queryset=credits.order_by(
-                    "project__release_year", "project__release_date", "project__title", "pk"
+                    F("project__release_year").asc(nulls_last=True),
+                    F("project__release_date").asc(nulls_last=True),
+                    "project__title",
+                    "pk",
                 ),
                 to_attr="api_credits",
             ),
@@ -174,7 +178,7 @@ def projects():
             Prefetch(
                 "incoming_relations",
                 queryset=ProjectRelation.objects.select_related("source").order_by(
-                    "relation", "position", "source__title", "pk"
+                    "relation", F("position").asc(nulls_last=True), "source__title", "pk"
                 ),
             ),
         )

@@ -390,7 +390,8 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-pk"]
+        # Drafts without a publication time last on every database.
+        ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_published_idx")]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         constraints = [

@@ -492,7 +492,7 @@ class MediaProjectDetailView(SubjectArticlesView):
             Prefetch(
                 "incoming_relations",
                 queryset=ProjectRelation.objects.select_related("source").order_by(
-                    "relation", "position", "source__title"
+                    "relation", F("position").asc(nulls_last=True), "source__title"
                 ),
             ),
         )

@@ -38,6 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.md"
 ARTICLE = "/articles/kanye-west-spike-jonze-collaborate-on-short-film/"
 CONNECTIONS = (1, 16, 64)
+# The read API beside the same pages: the seed story, and the latest stories (20, as the home
+# page lists them) with every field.
+API_ARTICLE = "/api/v1" + ARTICLE
+API_LIST = "/api/v1/articles/"
 
 
 def site_env(folder: Path, database_url: str, *, page_cache: bool) -> dict[str, str]:
@@ -58,6 +62,7 @@ def site_env(folder: Path, database_url: str, *, page_cache: bool) -> dict[str, 
         REQUEST_LOG_LEVEL="WARNING",
         BENCH_FLOOR="True",
         PAGE_CACHE_SECONDS="600" if page_cache else "0",
+        API_RATE_LIMIT="",  # wrk is one client
         WEB_CONCURRENCY="2",
     )
     return env
@@ -223,6 +228,10 @@ def run(args, folder: Path) -> int:
             "search, no page cache": (uncached, "/search/?q=kanye+film"),
             "feed, page cache": (cached, "/feeds/latest/"),
             "feed, no page cache": (uncached, "/feeds/latest/"),
+            "API article, page cache": (cached, API_ARTICLE),
+            "API article, no page cache": (uncached, API_ARTICLE),
+            "API list, page cache": (cached, API_LIST),
+            "API list, no page cache": (uncached, API_LIST),
         }
         for server, path in targets.values():  # warm: renditions, cached bodies and cards
             for _ in range(3):
@@ -247,6 +256,8 @@ def run(args, folder: Path) -> int:
             for field in ("Rss", "Pss")
         }
 
+    moved = export_and_import(cached_env, folder)
+
     search_pg = None
     if args.postgres:
         search_pg = postgres_search(args, folder)
@@ -265,6 +276,20 @@ def run(args, folder: Path) -> int:
             art_u1["p50"] / floor[1]["p50"], 8, art_u1["p50"] / floor[1]["p50"] <= 8,
         ),
     ]  # fmt: skip
+    for api, page in (("API article", "article"), ("API list", "home")):
+        # The same content as JSON: within 2x of its HTML page, kept and not.
+        kept = median_of(results[(f"{api}, page cache", 16)])["rps"]
+        kept_page = median_of(results[(f"{page}, page cache", 16)])["rps"]
+        checks.append(
+            (f"{api} req/s at 16 connections, page cache, vs {page} page >= 0.5x",
+             kept / kept_page, 0.5, kept / kept_page >= 0.5)
+        )  # fmt: skip
+        p50 = median_of(results[(f"{api}, no page cache", 1)])["p50"]
+        p50_page = median_of(results[(f"{page}, no page cache", 1)])["p50"]
+        checks.append(
+            (f"{api} p50 at 1 connection, no page cache, vs {page} page <= 2x",
+             p50 / p50_page, 2, p50 / p50_page <= 2)
+        )  # fmt: skip
     for page in ("home", "artist", "tag"):
         p50 = median_of(results[(f"{page}, no page cache", 1)])["p50"]
         ratio = p50 / floor[1]["p50"]
@@ -307,6 +332,14 @@ def run(args, folder: Path) -> int:
             f'| search on PostgreSQL for a word in every story ("film"), p50 ms | '
             f"{search_pg['every_p50']:.2f} | | |"
         )
+    lines.append(
+        f"| export_site, {args.articles} bulk articles: seconds, peak memory MiB, archive MiB | "
+        f"{moved['export_s']:.1f} / {moved['export_mib']:.0f} / {moved['archive_mib']:.0f} | | |"
+    )
+    lines.append(
+        f"| import_site into an empty SQLite database: seconds, peak memory MiB | "
+        f"{moved['import_s']:.1f} / {moved['import_mib']:.0f} | | |"
+    )
     lines.append("")
     lines.append(
         f"Soak: cached article {soak['rps']:.0f} req/s (p99 {soak['p99']:.1f} ms), "
@@ -317,6 +350,41 @@ def run(args, folder: Path) -> int:
     Path(args.output).write_text(text)
     print(f"Written to {args.output}")
     return 0
+
+
+def measured(env: dict[str, str], *args: str) -> tuple[float, float]:
+    """Seconds and peak resident memory (MiB) of `manage.py *args`."""
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", probe, sys.executable, "manage.py", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    if result.returncode != 0:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return time.monotonic() - started, int(result.stdout.split()[-1]) / 1024
+
+
+def export_and_import(env: dict[str, str], folder: Path) -> dict[str, float]:
+    """The whole site out to a tar file, and into a new, empty SQLite database."""
+    archive = folder / "site.tar"
+    print("export_site…", flush=True)
+    export_s, export_mib = measured(env, "export_site", str(archive))
+    target = dict(env, DATABASE_URL=f"sqlite:///{folder / 'restored.sqlite3'}")
+    target.update(MEDIA_ROOT=str(folder / "media-restored"), CACHE_DIR=str(folder / "cache-r"))
+    manage(target, "migrate", "--noinput")
+    print("import_site…", flush=True)
+    import_s, import_mib = measured(target, "import_site", str(archive))
+    return {
+        "export_s": export_s,
+        "export_mib": export_mib,
+        "archive_mib": archive.stat().st_size / 2**20,
+        "import_s": import_s,
+        "import_mib": import_mib,
+    }
 
 
 def summarize(results, args) -> list[str]:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "articles",
     "wordpress",
     "api",
+    "portability",
 ]
 
 MIDDLEWARE = [

@@ -89,7 +89,11 @@ class TaggedArtist(TaggedItemBase):
 
 
 # Credits flagged "known for" come first on the card, then the artist's most recent work.
-CARD_CREDIT_ORDER = ("-is_known_for", "-project__release_year", "pk")
+CARD_CREDIT_ORDER = (
+    "-is_known_for",
+    models.F("project__release_year").desc(nulls_last=True),
+    "pk",
+)
 
 
 class ArtistQuerySet(BySlugQuerySet):

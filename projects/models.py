@@ -155,7 +155,8 @@ class MediaProject(AtomicSaveMixin, SlugNaturalKey, models.Model):
     objects = MediaProjectQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-release_year", "title"]
+        # Undated (announced, upcoming) last on every database.
+        ordering = [F("release_year").desc(nulls_last=True), "title"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(running_time_max__isnull=True)
@@ -276,7 +277,7 @@ class ProjectRelation(models.Model):
     objects = ProjectRelationManager()
 
     class Meta:
-        ordering = ["target", "position", "source__title"]
+        ordering = ["target", F("position").asc(nulls_last=True), "source__title"]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "relation", "target"], name="unique_project_relation"
