@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.html import format_html
+from django_countries.filters import CountryFilter
 
 from newsroom.admin_tools import OutOfRangeFiltersMixin
 from newsroom.admin_widgets import PreloadedAutocompleteMixin
@@ -49,7 +50,7 @@ class EventAdmin(OutOfRangeFiltersMixin, PreloadedAutocompleteMixin, admin.Model
     list_display = ["thumbnail", "when", "performer_names", "venue", "city", "country", "status"]
     list_display_links = ["when"]
     # The date hierarchy above the list picks a year, month or day.
-    list_filter = [WhenFilter, "status", "country"]
+    list_filter = [WhenFilter, "status", ("country", CountryFilter)]
     list_select_related = ["project"]
     search_fields = ["performances__artist__name", "venue", "city"]
     date_hierarchy = "starts_at"

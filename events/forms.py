@@ -5,10 +5,11 @@ import zoneinfo
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.utils.html import format_html, format_html_join
 
 from newsroom.forms import CleanTextModelForm
 
-from .models import Event, validate_time_zone
+from .models import Event, time_zone_names, validate_time_zone
 
 # The times an editor types in the venue's time zone; stored in UTC.
 VENUE_TIMES = ("starts_at", "ends_at", "previous_starts_at")
@@ -36,6 +37,18 @@ def at_venue(naive: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.date
         )
     # In UTC: a time the clocks pass twice would compare unequal to every other zone's.
     return aware.astimezone(datetime.UTC)
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box that offers the IANA zone names as the editor types ("Europe/P…")."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"list": "time-zone-names", "autocomplete": "off", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        names = format_html_join("", '<option value="{}">', ((n,) for n in time_zone_names()))
+        box = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="time-zone-names">{}</datalist>', box, names)
 
 
 class EventForm(CleanTextModelForm):
@@ -81,6 +94,7 @@ class EventForm(CleanTextModelForm):
             "ticket_url",
             "online_url",
         ]
+        widgets = {"timezone": TimeZoneInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

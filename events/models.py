@@ -23,13 +23,19 @@ CALENDAR_PAST_DAYS = 30
 
 
 @cache
-def _zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA time zone name zoneinfo knows here, A–Z (read once: it walks the files)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+@cache
+def _zone_name_set() -> frozenset[str]:
+    return frozenset(time_zone_names())
 
 
 def validate_time_zone(value):
     """An IANA time zone name this machine's zoneinfo knows, such as Europe/Paris."""
-    if value not in _zone_names():
+    if value not in _zone_name_set():
         raise ValidationError(
             '"%(value)s" is not a time zone name. Use one like Europe/Paris or America/Chicago.',
             code="unknown_time_zone",

@@ -110,3 +110,10 @@ def test_the_database_refuses_rescheduled_without_previous_start():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         make_event(status=Event.Status.RESCHEDULED)
+
+
+def test_the_time_zone_box_offers_the_zone_names():
+    html = str(EventForm()["timezone"])
+    assert 'list="time-zone-names"' in html
+    assert '<option value="Europe/Paris">' in html
+    assert html.count("<option") > 300
