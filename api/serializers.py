@@ -122,7 +122,7 @@ class ArtistMentionSerializer(LinkSerializer):
     id = serializers.IntegerField()
     external_id = serializers.IntegerField(allow_null=True)
     musicbrainz_id = serializers.UUIDField(allow_null=True)
-    wikidata_id = serializers.CharField()
+    wikidata_id = serializers.CharField(allow_null=True)
 
 
 class ProjectMentionSerializer(ProjectLinkSerializer):
@@ -186,7 +186,7 @@ class ArtistSerializer(FieldsMixin, serializers.Serializer):
     url = serializers.SerializerMethodField()
     external_id = serializers.IntegerField(allow_null=True)
     musicbrainz_id = serializers.UUIDField(allow_null=True)
-    wikidata_id = serializers.CharField()
+    wikidata_id = serializers.CharField(allow_null=True)
     is_group = serializers.BooleanField()
     disciplines = serializers.SerializerMethodField()
     summary = serializers.CharField()
