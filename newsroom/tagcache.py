@@ -414,8 +414,11 @@ def purge_on_commit(tags: Iterable[str] | Callable[[], Iterable[str]]) -> None:
     """Purge now, for reads later in the same transaction, and again once it commits: a render
     by another process between the two saw the old data, and must not stay in use. `tags` may
     be a callable, asked each time, for tags that depend on what the transaction writes."""
-    purge(tags() if callable(tags) else tags)
     connection = transaction.get_connection()
+    # While purges are deferred nothing is written before the commit anyway: the tags are
+    # worked out once, when it comes.
+    if _deferred.get() is None or not connection.in_atomic_block:
+        purge(tags() if callable(tags) else tags)
     if connection.in_atomic_block:
         transaction.on_commit(lambda: purge(tags() if callable(tags) else tags), robust=True)
 

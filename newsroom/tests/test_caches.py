@@ -98,6 +98,22 @@ def test_deferred_purges_are_written_together_when_flushed_and_when_the_block_en
     assert tagcache.fetch("entry") is None
 
 
+def test_a_deferred_purge_on_commit_works_out_its_tags_once_when_the_commit_comes(
+    db, django_capture_on_commit_callbacks
+):
+    asked = []
+
+    def tags():
+        asked.append(1)
+        return ["people.artist:1"]
+
+    with tagcache.purges_deferred():
+        with django_capture_on_commit_callbacks(execute=True):
+            tagcache.purge_on_commit(tags)
+            assert asked == []
+        assert asked == [1]
+
+
 def test_many_deferred_purges_clear_the_cache_instead(db):
     with tagcache.recording() as rec:
         tagcache.depend("people.artist:1")
