@@ -276,3 +276,12 @@ def test_the_events_page_is_kept_until_the_soonest_date_ends(rf, artist):
     expected = soonest.starts_at + datetime.timedelta(hours=6)
     assert rec.deadline() == pytest.approx(expected.timestamp(), abs=1)
     assert {"list:events.event", "list:events.eventperformer"} <= rec.tags
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_deleting_a_date_purges_the_pages_showing_it(client, artist, future_event):
+    for path in ("/events/", "/artists/jane-doe/", "/artists/jane-doe/events.ics"):
+        assert "Salle Une" in html_of(client.get(path))
+    future_event.delete()
+    for path in ("/events/", "/artists/jane-doe/", "/artists/jane-doe/events.ics"):
+        assert "Salle Une" not in html_of(client.get(path)), path
