@@ -7,7 +7,8 @@ related projects) and follows its bylines, corrections and tags. A story that ca
 else (loaddata, seed, an import, the ORM) gets its first revision, as it stood, before its first
 admin edit (`keep_original`).
 
-Restoring brings back a revision's content (`RESTORED`) and nothing else: the story keeps its
+Restoring brings back a revision's content (`RESTORED`: the words, lead photo, bylines, tags,
+related projects and, for a review, the project and score) and nothing else: the story keeps its
 status, publication time, corrections and address, so a live story stays live and its public
 record of corrections stays whole.
 """
@@ -56,13 +57,25 @@ COMPARED_FIELDS = [
     ("legacy_path", "Legacy address"),
     ("lead_image_id", "Lead photo"),
     ("related_projects", "Related projects"),
+    ("reviewed_project_id", "Reviewed project"),
+    ("rating", "Score"),
     ("bylines", "Bylines"),
     ("tags", "Tags"),
     ("corrections", "Corrections"),
 ]
 
 # What a restore brings back; everything else stays as the story is now.
-RESTORED = ["headline", "dek", "body", "lead_image_id", "bylines", "tags", "related_projects"]
+RESTORED = [
+    "headline",
+    "dek",
+    "body",
+    "lead_image_id",
+    "bylines",
+    "tags",
+    "related_projects",
+    "reviewed_project_id",
+    "rating",
+]
 
 
 def content_of(version) -> dict:
@@ -122,7 +135,9 @@ class _Names:
         )
         self.tags = Tag.objects.in_bulk(ids(lambda c: [row["tag_id"] for row in c["tags"]]))
         self.images = Image.objects.in_bulk(ids(lambda c: [c.get("lead_image_id")]))
-        self.projects = MediaProject.objects.in_bulk(ids(lambda c: c["related_projects"]))
+        self.projects = MediaProject.objects.in_bulk(
+            ids(lambda c: [*c["related_projects"], c.get("reviewed_project_id")])
+        )
 
     @staticmethod
     def _name(found, pk, kind):
@@ -147,6 +162,8 @@ class _Names:
             return ", ".join(sorted(self._name(self.projects, pk, "project") for pk in value))
         if name == "lead_image_id":
             return "" if value is None else self._name(self.images, value, "photo")
+        if name == "reviewed_project_id":
+            return "" if value is None else self._name(self.projects, value, "project")
         if name == "status":
             return Article.Status(value).label if value in Article.Status.values else value or ""
         if name == "published_at":
@@ -221,7 +238,14 @@ def restore(article, version) -> list[str]:
     # The form's save sees the restored words as already stored, so the change readers are
     # told about ("Updated") is noted here.
     revised = {"revised_at": timezone.now()} if stored != words else {}
-    Article.objects.filter(pk=article.pk).update(**words, lead_image_id=lead, **revised)
+    # A review's score goes with the project it reviews (a score needs one).
+    reviewed, rating = then.get("reviewed_project_id"), then.get("rating")
+    if reviewed is not None and not MediaProject.objects.filter(pk=reviewed).exists():
+        notes.append("The project the revision reviews has since been deleted.")
+        reviewed = rating = None
+    Article.objects.filter(pk=article.pk).update(
+        **words, lead_image_id=lead, reviewed_project_id=reviewed, rating=rating, **revised
+    )
     projects = set(
         MediaProject.objects.filter(pk__in=then["related_projects"]).values_list("pk", flat=True)
     )

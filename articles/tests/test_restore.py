@@ -209,3 +209,25 @@ def test_history_and_compare_cost_the_same_queries_at_one_and_many(admin_client,
         return len(captured)
 
     assert queries(bylines=0, saves=1) == queries(bylines=6, saves=6)
+
+
+def test_restoring_a_review_brings_back_its_score(admin_client):
+    from decimal import Decimal
+
+    from newsroom.testing import make_project
+
+    album = make_project()
+    article = make_story_with_everything(reviewed_project=album, rating=Decimal("8.4"))
+    assert post_change_form(admin_client, article, headline="Reviewed").status_code == 302
+    kept = versions(article)[0]
+    assert post_change_form(admin_client, article, rating="6.0").status_code == 302
+    url = revision_url(article, kept)
+    page = admin_client.get(url)
+    rows = {row["label"]: row for row in page.context["restore"]["fields"]}
+    assert rows["Score"]["changed"] and rows["Score"]["after"] == "8.4"
+    form = form_values(page.content.decode(), "article_form")
+    form["_save"] = "Save"
+    assert admin_client.post(url, form).status_code == 302
+    article.refresh_from_db()
+    assert (article.reviewed_project, article.rating) == (album, Decimal("8.4"))
+    assert article.is_published
