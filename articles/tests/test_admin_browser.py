@@ -3,6 +3,7 @@ the revision screens audited by axe-core."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -182,3 +183,89 @@ def test_axe_finds_nothing_on_the_revision_pages(browser, site, screen, scheme):
         for v in results["violations"]
     )
     assert not results["violations"], f"axe on the {screen} page:\n{report}"
+
+
+TYPED = "Typed in the browser: Kanye West and Spike Jonze on set."
+
+
+def type_into_body(page, article):
+    page.goto(f"{page.base_url}/admin/articles/article/{article.pk}/change/")
+    page.locator("#id_body").fill(TYPED)
+    # Past the autosave's pause, so the copy is written as typing would leave it.
+    page.wait_for_function(
+        "key => (localStorage.getItem(key) || '').includes('Typed in the browser')",
+        arg=f"newsroom:autosave:/admin/articles/article/{article.pk}/change/",
+    )
+
+
+def offered_back(page, article):
+    """Open the change form again: the typed text is offered, and restoring it fills the body."""
+    page.goto(f"{page.base_url}/admin/articles/article/{article.pk}/change/")
+    offer = page.locator(".autosave-offer")
+    expect(offer).to_contain_text("whose save was not confirmed")
+    offer.get_by_role("button", name="Restore the unsaved text").click()
+    expect(page.locator("#id_body")).to_have_value(TYPED)
+
+
+@pytest.fixture
+def story(site):  # noqa: F811
+    return Article.objects.get(slug=ARTICLE.strip("/").split("/")[-1])
+
+
+def test_autosave_is_cleared_only_once_the_server_confirms_the_save(browser, site, story):  # noqa: F811
+    with open_page(browser) as page:
+        page.base_url = site
+        log_in(page.context, site)
+        type_into_body(page, story)
+        page.locator("input[name='_save']").click()
+        expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+        page.goto(f"{site}/admin/articles/article/{story.pk}/change/")
+        expect(page.locator("#id_body")).to_have_value(TYPED)
+        expect(page.locator(".autosave-offer")).to_have_count(0)
+        kept = page.evaluate("Object.keys(localStorage)")
+        assert not [key for key in kept if key.startswith("newsroom:autosave:")], kept
+
+
+def test_a_refused_save_keeps_the_typed_text(browser, site, story):  # noqa: F811
+    with open_page(browser) as page:
+        page.base_url = site
+        log_in(page.context, site)
+        type_into_body(page, story)
+        # Someone else saves first: the save is refused as a conflict, the text stays in the form.
+        Article.objects.filter(pk=story.pk).update(dek="Changed meanwhile")
+        Article.objects.get(pk=story.pk).save()
+        page.locator("input[name='_save']").click()
+        expect(page.locator(".errornote")).to_be_visible()
+        offered_back(page, story)
+
+
+def test_a_server_error_keeps_the_typed_text(browser, site, story, monkeypatch):  # noqa: F811
+    from articles.admin import ArticleAdmin
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    with open_page(browser) as page:
+        page.base_url = site
+        log_in(page.context, site)
+        type_into_body(page, story)
+        monkeypatch.setattr(ArticleAdmin, "save_model", fail)
+        page.locator("input[name='_save']").click()
+        expect(page.locator("h1")).to_have_text("Something went wrong")
+        monkeypatch.undo()
+        offered_back(page, story)
+
+
+def test_an_expired_session_keeps_the_typed_text(browser, site, story):  # noqa: F811
+    with open_page(browser) as page:
+        page.base_url = site
+        log_in(page.context, site)
+        type_into_body(page, story)
+        # The session ends on the server while the editor types.
+        Session.objects.all().delete()
+        page.locator("input[name='_save']").click()
+        expect(page.locator("#login-form")).to_be_visible()
+        get_user_model().objects.all().delete()
+        log_in(page.context, site)
+        offered_back(page, story)
+    assert TYPED not in Article.objects.get(pk=story.pk).body

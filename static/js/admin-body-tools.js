@@ -2,8 +2,8 @@
 // list, link; insert an artist, a project, a photo; embed a URL) and autosave to the browser.
 // Every control is a real button, reachable with Tab; the insert chooser is a dialog whose
 // matches are buttons too. Autosave keeps the form's text in this browser's storage while the
-// editor types and offers it back after a crash or a closed tab; nothing reaches the server
-// until the editor saves.
+// editor types and offers it back after a crash, a closed tab or a save that did not go
+// through; nothing reaches the server until the editor saves.
 (function () {
   "use strict";
 
@@ -135,11 +135,37 @@
   }
 
   // --- Autosave -------------------------------------------------------------------------------
+  // The copy is kept until the server confirms the save: on submit it is written once more and
+  // marked as sent (sessionStorage, this tab); the next page this script runs on clears it only
+  // if it is the page Django shows after a save, a success message linking to the article. A
+  // refused save (a conflict, a form error), a server error or an expired session leaves it,
+  // and the change form offers it back whenever it differs from what the form holds.
   var FIELDS = ["headline", "slug", "dek", "body"];
+  var PREFIX = "newsroom:autosave:";
+  var SENT = "newsroom:autosave:sent";
+
+  function confirmSaved() {
+    var sent = null;
+    try {
+      sent = window.sessionStorage.getItem(SENT);
+      window.sessionStorage.removeItem(SENT);
+    } catch (e) { return; }
+    if (!sent) return;
+    var saved = document.querySelectorAll(".messagelist .success a[href]");
+    var confirmed = Array.prototype.some.call(saved, function (link) {
+      var path = new URL(link.href, window.location.href).pathname;
+      // The form saved: the article's own change page, or an add page and its new article.
+      return path === sent || (/\/add\/$/.test(sent) && /\/change\/$/.test(path) &&
+        path.indexOf(sent.replace(/add\/$/, "")) === 0);
+    });
+    if (confirmed && !document.querySelector(".errornote")) {
+      try { window.localStorage.removeItem(PREFIX + sent); } catch (e) { /* nothing kept */ }
+    }
+  }
 
   function autosave(body) {
     var form = body.closest("form");
-    var key = "newsroom:autosave:" + window.location.pathname;
+    var key = PREFIX + window.location.pathname;
     var fields = FIELDS.map(function (name) { return form.querySelector("[name='" + name + "']"); })
       .filter(Boolean);
     var saved = null;
@@ -152,7 +178,11 @@
       note.className = "autosave-offer";
       note.setAttribute("role", "status");
       var when = new Date(saved.time).toLocaleString();
-      note.append(document.createTextNode("This browser kept text you had not saved, from " + when + ". "));
+      var what = saved.sent
+        ? "This browser kept text whose save was not confirmed (the server refused it, failed, " +
+          "or asked you to sign in again), from " + when + ". "
+        : "This browser kept text you had not saved, from " + when + ". ";
+      note.append(document.createTextNode(what));
       note.append(
         button("Restore the unsaved text", "Restore it", function () {
           fields.forEach(function (f) {
@@ -168,22 +198,31 @@
       );
       form.insertBefore(note, form.firstChild);
     }
+    function write(sent) {
+      var values = {};
+      fields.forEach(function (f) { values[f.name] = f.value; });
+      try {
+        window.localStorage.setItem(
+          key, JSON.stringify({ time: Date.now(), values: values, sent: sent })
+        );
+      } catch (e) { /* storage full or refused: autosave is a comfort, not a promise */ }
+    }
     var timer = null;
     function keep() {
       clearTimeout(timer);
-      timer = setTimeout(function () {
-        var values = {};
-        fields.forEach(function (f) { values[f.name] = f.value; });
-        try {
-          window.localStorage.setItem(key, JSON.stringify({ time: Date.now(), values: values }));
-        } catch (e) { /* storage full or refused: autosave is a comfort, not a promise */ }
-      }, 800);
+      timer = setTimeout(function () { write(false); }, 800);
     }
     fields.forEach(function (f) { f.addEventListener("input", keep); });
-    form.addEventListener("submit", function () { window.localStorage.removeItem(key); });
+    form.addEventListener("submit", function () {
+      clearTimeout(timer);
+      write(true);
+      try { window.sessionStorage.setItem(SENT, window.location.pathname); } catch (e) { /* */ }
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // First: the page may be the one that confirms a save this tab sent.
+    confirmSaved();
     var body = document.querySelector("textarea[data-insert-url]");
     if (!body) return;
     // After the preview has wrapped the body, so the toolbar sits above both.
