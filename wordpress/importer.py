@@ -35,8 +35,9 @@ from articles.forms import ArticleAdminForm
 from articles.models import Article, Byline
 from images.models import Image
 from newsroom import tagcache
+from newsroom.links import reverse
 from newsroom.text import clean_line
-from people.models import Contributor
+from people.models import Artist, Contributor
 
 from . import convert, wxr
 from .models import ImportedAuthor, ImportedPost
@@ -157,6 +158,7 @@ class _Post:
     link: str
     slug: str
     wanted_slug: str
+    status: str
 
 
 class Importer:
@@ -228,9 +230,8 @@ class Importer:
             for record in wxr.read(path, max_field_chars=settings.MAX_BODY_CHARS * 5):
                 if isinstance(record, wxr.Item):
                     yield record
-        except wxr.WXRError as error:
-            # Already reported by the survey.
-            del error
+        except wxr.WXRError:
+            return  # the survey reported it, and what came before the fault is imported
 
     # --- pass 1: the site, its people and terms, its photos, where each post is ------------
 
@@ -291,7 +292,8 @@ class Importer:
             return False
         name = unquote(item.get("wp:post_name").strip())
         wanted = slugify(name) or slugify(_title(item)) or f"wordpress-{wp_id}"
-        self.posts[wp_id] = _Post(wp_id, post_type, item.get("link").strip(), "", wanted)
+        status = item.get("wp:status").strip()
+        self.posts[wp_id] = _Post(wp_id, post_type, item.get("link").strip(), "", wanted, status)
         return True
 
     def _plan(self) -> None:
@@ -312,14 +314,14 @@ class Importer:
         for post in self.posts.values():
             if post.post_type not in self.post_types or post.wp_id in self.conflicts:
                 continue
+            if post.status not in STATUS:  # trashed, or a status this import skips
+                continue
             if not post.slug:
                 post.slug = self._free_slug(post)
-            new = f"/articles/{post.slug}/"
+            new = reverse("articles:detail", kwargs={"slug": post.slug})
             if post.link:
                 by_path[convert.old_path(post.link)] = new
             by_path[f"/?p={post.wp_id}"] = new
-        from people.models import Artist
-
         self.context = convert.Context(
             images_by_attachment=self.images_by_attachment,
             images_by_file=self.images_by_file,
