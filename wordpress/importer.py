@@ -95,7 +95,7 @@ class Report:
 
     def lines(self) -> list[str]:
         lines = []
-        for kind in ("post", "photo", "contributor", "tag"):
+        for kind in ("post", "photo", "contributor", "comment"):
             outcomes = [
                 f"{self.counts[kind, outcome]} {outcome}"
                 for outcome in ("imported", "updated", "unchanged", "skipped", "created", "reused")
@@ -447,6 +447,9 @@ class Importer:
             self.report.skip("post", "id used by another record of the export")
             self.report.problem(item, "the export uses this id for records of two types; skipped.")
             return False
+        if item.comments:
+            self.report.counts["comment", "skipped"] += item.comments
+            self.report.skipped["comment", "comments are not imported"] += item.comments
         if post_type not in self.post_types:
             reason = SKIPPED_TYPES.get(post_type, f"{post_type} records are not imported")
             self.report.skip("post", reason)

@@ -85,6 +85,8 @@ def test_every_kind_of_post_maps_to_its_article(imported):
         "skipped 1: pages are imported with --pages",
         "skipped 1: menus are not imported",
         "Photos: 1 imported, 1 skipped",
+        "Comments: 1 skipped",
+        "skipped 1: comments are not imported",
         "skipped 1: file missing from --media-dir",
         "file missing from --media-dir: 2009/03/missing.jpg",
         "private on WordPress: imported as a draft, never public.",
