@@ -12,6 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -255,6 +256,8 @@ class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
             # The live preview beside the body (static/js/admin-preview.js) posts here.
             attrs = form.base_fields["body"].widget.attrs
             attrs["data-preview-url"] = reverse("admin:articles_article_preview")
+            # The preview is drawn with the public pages' own stylesheet, in a frame of its own.
+            attrs["data-preview-stylesheet"] = static("css/site.css")
             attrs["data-insert-url"] = reverse(
                 "admin:articles_article_insert", kwargs={"kind": "KIND"}
             )

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Byline
 from articles.tests.test_browser import ARTICLE, ARTIFACTS, AXE, browser, open_page, site  # noqa: F401
-from newsroom.testing import make_contributor
+from newsroom.testing import make_article, make_contributor
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +85,7 @@ def test_the_live_preview_follows_the_body_and_problems_move_the_cursor(browser,
         refused = csp_violations(page)
         page.goto(f"{site}/admin/articles/article/add/")
         body = page.locator("#id_body")
-        preview = page.locator(".body-preview .article-body")
+        preview = page.frame_locator(".body-preview-frame").locator(".article-body")
         first_line = 'Meet *[artist id="1230523"]Kanye West[/artist]*.'
         body.fill(first_line + '\n\n[artist id="9"]X[/artist]')
         expect(preview.locator("a.artist-link")).to_have_text("Kanye West")
@@ -114,7 +114,8 @@ def test_insert_an_artist_from_the_toolbar_and_restore_autosaved_text(browser, s
         dialog.get_by_role("searchbox").fill("kanye")
         dialog.get_by_role("button", name="Kanye West").click()
         expect(body).to_have_value('Studio notes with [artist id="1230523"]Kanye West[/artist]')
-        expect(page.locator(".body-preview .article-body a.artist-link")).to_have_text("Kanye West")
+        preview = page.frame_locator(".body-preview-frame")
+        expect(preview.locator(".article-body a.artist-link")).to_have_text("Kanye West")
         page.get_by_role("button", name="Italic").click()
         # The browser keeps the text; a reload (or a crash) offers it back.
         page.wait_for_timeout(1200)
@@ -269,3 +270,42 @@ def test_an_expired_session_keeps_the_typed_text(browser, site, story):  # noqa:
         log_in(page.context, site)
         offered_back(page, story)
     assert TYPED not in Article.objects.get(pk=story.pk).body
+
+
+STYLED_BODY = (
+    "## On set\n\n- Kanye West\n- Spike Jonze\n\n> A short film.\n\n"
+    'Said [artist id="1230523"]Kanye West[/artist].'
+)
+# What the admin's own styles change and the public stylesheet sets: sub-headings, list
+# bullets, quotes, paragraphs.
+STYLE_PROBES = {
+    "h2": ["fontFamily", "fontSize", "color", "backgroundColor"],
+    "ul": ["listStyleType", "paddingLeft"],
+    "blockquote": ["borderLeftWidth", "fontStyle", "paddingLeft"],
+    "p": ["fontFamily", "fontSize", "lineHeight"],
+}
+READ_STYLES = """probes => Object.fromEntries(Object.entries(probes).map(([selector, names]) => {
+    const element = document.querySelector('.article-body ' + selector);
+    const style = getComputedStyle(element);
+    return [selector, names.map(name => style[name])];
+}))"""
+
+
+def test_the_live_preview_looks_like_the_page_readers_get(browser, site):  # noqa: F811
+    published = make_article(body=STYLED_BODY, headline="Styled")
+    with open_page(browser) as page:
+        log_in(page.context, site)
+        refused = csp_violations(page)
+        page.goto(f"{site}{published.get_absolute_url()}")
+        public = page.evaluate(READ_STYLES, STYLE_PROBES)
+        page.goto(f"{site}/admin/articles/article/add/")
+        page.locator("#id_body").fill(STYLED_BODY)
+        frame = page.frame_locator(".body-preview-frame")
+        expect(frame.locator(".article-body blockquote")).to_have_count(1)
+        preview_frame = page.frame(url="about:srcdoc")
+        preview_frame.wait_for_load_state("load")  # its stylesheet too
+        assert preview_frame.evaluate(READ_STYLES, STYLE_PROBES) == public
+        # Sanitized, and with nothing running in it: the frame allows no script.
+        assert page.locator(".body-preview-frame").get_attribute("sandbox") == "allow-same-origin"
+        page.locator(".body-preview").screenshot(path=ARTIFACTS / "admin-live-preview-frame.png")
+    assert refused == []

@@ -1,7 +1,9 @@
 // Live preview beside an article's body: while the editor types, the body is sent (debounced)
 // to the admin's preview address, which renders it with the public page's own renderer and
 // lists its problems. Each problem is a button that puts the cursor at its line and column.
-// Nothing is saved; no inline script, so the admin's Content-Security-Policy holds.
+// The story is drawn in a frame of its own (srcdoc, sandboxed: no script runs in it) with the
+// public pages' stylesheet, so it looks as readers will see it and the admin's styles do not
+// reach it. Nothing is saved; no inline script, so the admin's Content-Security-Policy holds.
 (function () {
   "use strict";
 
@@ -15,6 +17,20 @@
       offset = next + 1;
     }
     return Math.min(text.length, offset + Math.max(0, column - 1));
+  }
+
+  function escapeAttribute(text) {
+    return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  }
+
+  // The body inside the markup the article page wraps it in, so the public styles apply as
+  // they do there. `html` is the site's own renderer's sanitized output.
+  function readersPage(html, stylesheet) {
+    return '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+      '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+      '<link rel="stylesheet" href="' + escapeAttribute(stylesheet) + '">' +
+      '</head><body class="body-preview-page"><main><article class="article">' +
+      '<div class="article-body">' + html + "</div></article></main></body></html>";
   }
 
   function setUp(body) {
@@ -34,9 +50,19 @@
     var list = document.createElement("ul");
     list.className = "body-preview-problems";
     list.setAttribute("aria-label", "Problems in the body");
-    var page = document.createElement("div");
-    page.className = "article-body";
-    pane.append(heading, status, list, page);
+    var frame = document.createElement("iframe");
+    frame.className = "body-preview-frame";
+    frame.title = "The story as readers will see it";
+    // Same origin, so its height can follow its content; no scripts, forms or pop-ups.
+    frame.setAttribute("sandbox", "allow-same-origin");
+    var stylesheet = body.getAttribute("data-preview-stylesheet") || "";
+    frame.addEventListener("load", function () {
+      var doc = frame.contentDocument;
+      if (doc && doc.documentElement) {
+        frame.style.height = doc.documentElement.scrollHeight + "px";
+      }
+    });
+    pane.append(heading, status, list, frame);
     var wrapper = document.createElement("div");
     wrapper.className = "has-preview";
     body.parentNode.insertBefore(wrapper, body);
@@ -47,7 +73,7 @@
 
     function show(data, number) {
       if (number !== sent) return; // an older answer arriving late
-      page.innerHTML = data.html; // sanitized HTML from the site's own renderer
+      frame.srcdoc = readersPage(data.html, stylesheet);
       list.textContent = "";
       data.problems.forEach(function (problem) {
         var item = document.createElement("li");
