@@ -89,9 +89,15 @@ def calendar(events: Iterable[Event], request, *, name: str) -> icalendar.Calend
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{settings.SITE_NAME}: {name}")
+    days = []
     for event in events:
         cal.add_component(vevent(event, request))
-    cal.add_missing_timezones()
+        days += [event.starts_at.date(), (event.ends_at or event.starts_at).date()]
+    if days:
+        # Each zone's rules over the calendar's span and a year either side, not icalendar's
+        # default of 1970 to 2038: shorter, and right for dates after 2038.
+        margin = datetime.timedelta(days=366)
+        cal.add_missing_timezones(first_date=min(days) - margin, last_date=max(days) + margin)
     return cal
 
 

@@ -173,3 +173,33 @@ def test_calendar_queries_do_not_grow(client, artist, count, django_assert_num_q
     with django_assert_num_queries(3):
         cal = calendar_of(client.get("/artists/jane-doe/events.ics"))
     assert len(cal.walk("VEVENT")) == count
+
+
+def test_zones_are_right_after_2038(client, artist):
+    # Summer and winter in Paris in 2040: UTC+2, then UTC+1.
+    summer = make_event(performers=[artist], starts_at=venue_time("Europe/Paris", 2040, 7, 1, 20))
+    winter = make_event(performers=[artist], starts_at=venue_time("Europe/Paris", 2040, 12, 1, 20))
+    cal = calendar_of(client.get("/events.ics"))
+    starts = {str(v["UID"]): v.decoded("DTSTART") for v in cal.walk("VEVENT")}
+    assert starts[f"event-{summer.pk}@testserver"].utcoffset() == datetime.timedelta(hours=2)
+    assert starts[f"event-{winter.pk}@testserver"].utcoffset() == datetime.timedelta(hours=1)
+    # The zone as written carries the year's changes to summer time and back, for clients
+    # that read only the VTIMEZONE.
+    (zone,) = cal.walk("VTIMEZONE")
+    changes = {}
+    for part in zone.subcomponents:
+        starts = [part.decoded("DTSTART")]
+        for rdate in (
+            part.get("RDATE", []) if isinstance(part.get("RDATE"), list) else [part.get("RDATE")]
+        ):
+            if rdate is not None:
+                starts += [period.dt for period in rdate.dts]
+        for start in starts:
+            if start.year == 2040:
+                changes[part.name] = start
+    assert changes["DAYLIGHT"].month == 3 and changes["STANDARD"].month == 10
+
+
+def test_a_calendar_without_dates_is_empty(client, artist):
+    cal = calendar_of(client.get("/artists/jane-doe/events.ics"))
+    assert cal.walk("VEVENT") == [] and cal.walk("VTIMEZONE") == []
