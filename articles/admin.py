@@ -43,6 +43,7 @@ from .admin_actions import (
     submit_for_review,
     suggest_artist_links,
 )
+from .admin_lists import ArticleListMixin
 from .forms import ArticleAdminForm, body_length_validator
 from .models import Article, Byline, Correction
 from .rendering import render_body
@@ -138,7 +139,7 @@ def _matching(queryset, field, words):
 
 
 @admin.register(Article)
-class ArticleAdmin(OutOfRangeFiltersMixin, VersionAdmin):
+class ArticleAdmin(ArticleListMixin, OutOfRangeFiltersMixin, VersionAdmin):
     class Media:
         css = {"all": ["css/admin-article.css"]}
         js = [

@@ -392,7 +392,13 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
     class Meta:
         # Drafts without a publication time last on every database.
         ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_published_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            # The admin's list sorts by each of these.
+            models.Index(fields=["-published_at"], name="article_published_at_idx"),
+            models.Index(fields=["-updated_at"], name="article_updated_at_idx"),
+            models.Index(fields=["headline"], name="article_headline_idx"),
+        ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         constraints = [
             models.CheckConstraint(
@@ -478,6 +484,8 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             return False
         if self.created_by_id == user.pk:
             return True
+        if "bylines" in getattr(self, "_prefetched_objects_cache", {}):
+            return any(byline.contributor.user_id == user.pk for byline in self.bylines.all())
         return self.pk is not None and self.bylines.filter(contributor__user=user).exists()
 
     # The number changes with what an entry holds, so an entry of an earlier shape is not read.

@@ -208,6 +208,24 @@ def matching(queryset, query: str, *, ranked: bool = True):
     return found.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-pk")
 
 
+def narrowed(queryset, query: str):
+    """`queryset` narrowed to the articles matching `query`, in no particular order, for the
+    database to plan as it sees fit (the admin's list sorts and filters it further)."""
+    if connection.vendor != "sqlite":
+        return matching(queryset, query, ranked=False).order_by()
+    expression = fts_query(query)
+    if expression is None:
+        return queryset.none()
+    table = queryset.model._meta.db_table
+    return queryset.filter(
+        RawSQL(
+            f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+            [expression],
+            output_field=BooleanField(),
+        )
+    )
+
+
 def count(queryset, query: str, up_to: int) -> int:
     """How many of `queryset` match `query`, counted no further than `up_to`, without
     ranking or ordering anything."""
