@@ -1,6 +1,8 @@
 """Old addresses of stories lead to where they are now."""
 
+from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
+from django.utils.cache import patch_cache_control
 
 from .models import Article
 
@@ -25,9 +27,22 @@ class FormerAddressMiddleware:
         if query:
             article = published.formerly_at(f"{request.path_info}?{query}").first()
             if article is not None:
-                return HttpResponsePermanentRedirect(article.get_absolute_url())
+                return self.redirect(article.get_absolute_url())
         article = published.formerly_at(request.path_info).first()
         if article is None:
             return response
         location = article.get_absolute_url()
-        return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
+        return self.redirect(f"{location}?{query}" if query else location)
+
+    @staticmethod
+    def redirect(location):
+        response = HttpResponsePermanentRedirect(location)
+        # Browsers keep a permanent redirect without end unless told otherwise; a story may
+        # take its old slug back, and the redirect must not outlive that by more than a page.
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PAGE_CACHE_BROWSER_SECONDS,
+            s_maxage=settings.PAGE_CACHE_CDN_SECONDS,
+        )
+        return response

@@ -43,6 +43,10 @@ def test_a_published_story_renamed_twice_keeps_both_old_addresses_in_one_hop(
         response = client.get(old)
         assert response.status_code == 301, old
         assert response["Location"] == current
+        # Kept by browsers and a CDN no longer than a page, not for ever.
+        assert (
+            "max-age=0" in response["Cache-Control"] and "s-maxage=60" in response["Cache-Control"]
+        )
     assert client.get(current).status_code == 200
     # The legacy address from the seed keeps working, straight to the current one.
     legacy = client.get("/news/1608065/kanye-west-spike-jonze-collaborate-on-short-film/")
