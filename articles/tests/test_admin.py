@@ -101,7 +101,7 @@ def test_admin_refuses_unknown_artist_id_and_saves_nothing(admin_client):
     [
         ('[artist id="abc"]X[/artist]', "id must be a number"),
         ('[artist id="1"]X', "Unclosed"),
-        ("[artist]X[/artist]", "needs an id or slug"),
+        ("[artist]X[/artist]", "[artist] needs an id"),
     ],
 )
 def test_admin_refuses_malformed_artist_shortcodes(admin_client, body, message):
