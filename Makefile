@@ -71,6 +71,9 @@ bench: setup
 	-$(BIN)/python bench/bench_body.py
 	@# The WordPress import of a generated 10,000-post export: time and peak memory, then a re-run.
 	-$(BIN)/python bench/bench_wordpress.py
+	@# The archive at 10,000 and 100,000 stories: seed_bulk, search, sitemaps, the admin list,
+	@# the cold article page (bench/bench_archive.py; ARCHIVE_ARGS="--sizes 1000 10000" for less).
+	-$(BIN)/python bench/bench_archive.py $(ARCHIVE_ARGS)
 	$(BIN)/python bench/bench_http.py $(BENCH_ARGS)
 
 # axe-core (pinned in package-lock.json) runs the browser tests' accessibility audit. Without npm

@@ -146,3 +146,21 @@ def test_the_date_hierarchy_lists_the_periods_that_hold_stories(admin_client):
     assert choices() == ["2008", "2010"]
     assert choices(published_at__year="2008") == ["November 2008", "December 2008"]
     assert choices(published_at__year="2008", published_at__month="12") == ["December 31"]
+
+
+def test_on_postgresql_the_unfiltered_total_is_the_planners_estimate(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's estimate: run with DATABASE_URL=postgres://…")
+    from articles import admin_lists
+
+    monkeypatch.setattr(admin_lists, "ESTIMATE_FROM", 0)
+    for _ in range(3):
+        make_article()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    with CaptureQueriesContext(connection) as captured:
+        total = admin_lists.EstimatedCountPaginator(Article.objects.all(), 100).count
+    assert total == 3
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+    drafts = Article.objects.filter(status=Article.Status.DRAFT)
+    assert admin_lists.EstimatedCountPaginator(drafts, 100).count == 0
