@@ -14,8 +14,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.contrib.sitemaps.views import sitemap as sitemap_page
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import F, Max, Q
 from django.db.models.functions import Greatest
 from django.http import Http404, HttpResponse
@@ -231,8 +231,10 @@ def section(request, section):
     """One page of one section: `?p=N` (1 without it), a 404 past the last."""
     if section == "articles":
         response = article_page_view(request)
+    elif section in sitemaps:
+        response = section_page_view(request, sitemaps[section]())
     else:
-        response = sitemap_page(request, sitemaps=sitemaps, section=section)
+        raise Http404("No such sitemap.")
     if "p" in request.GET:
         pagecache.accept(request, p=int(request.GET["p"]))
     return response
@@ -267,6 +269,27 @@ def article_page_view(request):
     ]
     if not lines:
         raise Http404("No such page.")
+    return _urlset(lines)
+
+
+@x_robots_tag
+def section_page_view(request, site):
+    """A page of another section, written out directly like the stories' pages."""
+    try:
+        page = site.paginator.page(request.GET.get("p", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such page.") from None
+    root = escape(f"{request.scheme}://{get_current_site(request).domain}")
+    zone = timezone.get_current_timezone()
+    lines = []
+    for item in page.object_list:
+        lastmod = site.lastmod(item)
+        when = f"<lastmod>{lastmod.astimezone(zone):%Y-%m-%d}</lastmod>" if lastmod else ""
+        lines.append(f"<url><loc>{root}{escape(site.location(item))}</loc>{when}</url>\n")
+    return _urlset(lines)
+
+
+def _urlset(lines: list[str]) -> HttpResponse:
     return HttpResponse(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
