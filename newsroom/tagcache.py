@@ -317,10 +317,8 @@ def purges_deferred(*, clear_over: int | None = None):
     purge per save costs more than the saves. Entries stored meanwhile keep the versions they
     read, so they are out of date once the purges are written.
 
-    With more than `clear_over` tags to purge at once, the whole cache is cleared instead,
-    which costs one pass over it rather than a write per tag (every entry goes, and a version
-    that is missing is a new one); the lists' tags are then purged as usual, so a list rendered
-    while the cache was cleared is not kept."""
+    With more than `clear_over` tags to purge at once, `EVERYTHING` is purged instead: one
+    write rather than one per tag, and every entry is out of date."""
     pending: set[str] = set()
     token = _deferred.set(pending)
 
@@ -328,8 +326,7 @@ def purges_deferred(*, clear_over: int | None = None):
         tags = set(pending)
         pending.clear()
         if clear_over is not None and len(tags) > clear_over:
-            cache.clear()
-            tags = {t for t in tags if t.startswith("list:")}
+            tags = {EVERYTHING}
         _write_purge(tags)
 
     try:

@@ -60,8 +60,8 @@ STATUS = {
 }
 NO_DATE = "0000-00-00 00:00:00"
 PURGE_EVERY = 1000
-# Past this many records to purge at once, the whole cache is cleared instead (see
-# tagcache.purges_deferred): one pass over it rather than a write per record.
+# Past this many records to purge at once, everything kept is purged instead (see
+# tagcache.purges_deferred): one write rather than one per record.
 CLEAR_CACHE_OVER = 2000
 _CREDIT = re.compile(r's:6:"credit";s:\d+:"(.*?)";', re.DOTALL)
 _SPACES = re.compile(r"\s+")
