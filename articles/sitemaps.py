@@ -78,9 +78,15 @@ class PagedSitemap(Sitemap):
 
 
 def _latest_story():
-    return Article.objects.published().aggregate(
-        latest=Max(Greatest("published_at", "updated_at"))
-    )["latest"]
+    """When the latest published story came out, read from the publication index: the home,
+    contributor and tag pages change with each new story. (The later of publication and
+    update for every story would read them all.)"""
+    return (
+        Article.objects.published()
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
 
 
 class HomeSitemap(PagedSitemap):
