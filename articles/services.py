@@ -145,13 +145,15 @@ def keep_former_addresses(article, *, before: tuple[str, str, str | None] | None
     its legacy address, lead to it from now on; its current address is taken off whichever
     story kept it before. `before` is the (slug, status, legacy_path) the save replaced, None
     for a new row or one loaded by loaddata."""
-    from newsroom.links import reverse
+    # Django's own reverse: a draft's address is worked out here, and the addresses kept per
+    # process (newsroom.links) are those readers can be sent to.
+    from django.urls import reverse
 
     from .models import Article, FormerAddress
 
     slug_changed = before is None or before[0] != article.slug
     if slug_changed:
-        current = article.get_absolute_url()
+        current = reverse("articles:detail", kwargs={"slug": article.slug})
         FormerAddress.objects.filter(path=current).delete()
     if before is not None and slug_changed and before[1] == Article.Status.PUBLISHED:
         article.keep_address(reverse("articles:detail", kwargs={"slug": before[0]}))
