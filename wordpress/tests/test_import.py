@@ -259,3 +259,17 @@ def test_each_post_costs_the_same_queries_however_many_there_are(tmp_path, known
     queries(1)  # the author's contributor is made once
     one, two, four = queries(1), queries(2), queries(4)
     assert four - two == 2 * (two - one)
+
+
+def test_a_site_split_over_two_files_with_links_on_another_host(tmp_path, known_people, capsys):
+    from .conftest import export, item
+
+    first = tmp_path / "part-1.xml"
+    second = tmp_path / "part-2.xml"
+    link = '<a href="https://news.mtv.example/?p=2">the other story</a>'
+    first.write_bytes(export(item(1, "First", f"<p>See {link}.</p>")))
+    second.write_bytes(export(item(2, "Second")))
+    out = run_import(first, second, capsys=capsys, site_url="https://news.mtv.example")
+    assert "Posts: 2 imported" in out
+    assert Article.objects.get(slug="post-1").body == "See [the other story](/articles/post-2/)."
+    assert ImportedPost.objects.filter(site="news.mtv.example").count() == 2
