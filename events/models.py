@@ -12,6 +12,7 @@ from django_countries import countries
 from django_countries.fields import CountryField
 
 from newsroom.db import AtomicSaveMixin
+from newsroom.links import reverse
 from newsroom.validators import validate_sensible_time
 
 # A date without an end stays among the upcoming ones this long after it starts: a show that
@@ -206,6 +207,9 @@ class Event(AtomicSaveMixin, models.Model):
         local = self.local_start
         day = local.strftime("%Y-%m-%d") if local else "no date"
         return f"{self.venue}, {self.city} ({day})"
+
+    def get_absolute_url(self):
+        return reverse("events:detail", args=[self.pk])
 
     @property
     def zone(self):

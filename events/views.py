@@ -1,7 +1,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from django.views.generic import ListView
+from django.views.generic import DetailView, ListView
 from django_countries import countries
 
 from newsroom import pagecache, tagcache
@@ -113,6 +113,25 @@ class EventListView(pagecache.PageNumberMixin, ListView):
             is_filtered=bool(self.country or self.city),
         )
         return context
+
+
+class EventDetailView(DetailView):
+    """One date, past or upcoming, with its line-up."""
+
+    template_name = "events/event_detail.html"
+    context_object_name = "event"
+
+    def get_queryset(self):
+        return Event.objects.with_performers()
+
+    def get_object(self, queryset=None):
+        event = super().get_object(queryset)
+        # Its line-up: a performer added or removed.
+        tagcache.depend(tagcache.about(event))
+        return event
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(event_list=[self.object], **kwargs)
 
 
 class ArtistPastEventsView(pagecache.PageNumberMixin, ListView):

@@ -71,6 +71,7 @@ def music_event(request, event: Event) -> dict[str, Any]:
         "@context": "https://schema.org",
         "@type": "MusicEvent",
         "name": event.title,
+        "url": request.build_absolute_uri(event.get_absolute_url()),
         "startDate": event.local_start.isoformat(),
         "endDate": event.local_end.isoformat() if event.ends_at else None,
         "eventStatus": STATUS[event.status],

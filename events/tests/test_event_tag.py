@@ -34,7 +34,7 @@ def test_an_event_tag_on_its_own_line_is_a_card(artist):
     assert '<figure class="event-card">' in html
     assert "<strong>Thursday 12 June 2031</strong>, 20:30 CEST" in html
     assert '<a href="/artists/jane-doe/">Jane Doe</a>' in html
-    assert "Salle Une, Lyon, France" in html
+    assert f'<a href="/events/{event.pk}/">Salle Une</a>, Lyon, France' in html
     assert '<a href="https://tickets.example/une" rel="noopener">Tickets</a>' in html
 
 
@@ -45,10 +45,8 @@ def test_an_event_tag_in_running_text_is_a_link(artist):
         starts_at=venue_time("Europe/Paris", 2031, 6, 12, 20),
     )
     html = str(render_body(f'See her at [event id="{event.pk}" /] this summer.'))
-    assert (
-        html
-        == '<p>See her at <a href="/artists/jane-doe/">Salle Une, 12 June 2031</a> this summer.</p>'
-    )
+    link = f'<a href="/events/{event.pk}/">Salle Une, 12 June 2031</a>'
+    assert html == f"<p>See her at {link} this summer.</p>"
 
 
 def test_a_cancelled_date_says_so_and_sells_no_tickets(artist):
@@ -111,12 +109,12 @@ def test_a_story_shows_the_event_and_follows_its_changes(client, artist, future_
     article = story_with_every_relation(f'[event id="{future_event.pk}" /]')
     page = client.get(article.get_absolute_url()).content.decode()
     assert '<figure class="event-card">' in page
-    assert "Salle Une, Lyon, France" in page
+    assert "Salle Une</a>, Lyon, France" in page
     future_event.venue = "Salle Deux"
     future_event.status = Event.Status.POSTPONED
     future_event.save()
     page = client.get(article.get_absolute_url()).content.decode()
-    assert "Salle Deux, Lyon, France" in page
+    assert "Salle Deux</a>, Lyon, France" in page
     assert "Postponed" in page
 
 
@@ -143,5 +141,5 @@ def test_feeds_carry_the_card_with_absolute_links(artist, future_event):
     html = absolutize(
         str(render_body(f'[event id="{future_event.pk}" /]', feed=True)), "https://example.com"
     )
-    assert "Salle Une, Lyon, France" in html
+    assert f'href="https://example.com/events/{future_event.pk}/">Salle Une</a>, Lyon' in html
     assert 'href="https://example.com/artists/jane-doe/"' in html

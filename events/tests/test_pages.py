@@ -38,7 +38,7 @@ def test_upcoming_dates_are_listed_by_day_on_the_venues_clock(client, artist):
     html = html_of(client.get("/events/"))
     assert "Thursday 12 June 2031" in html
     assert '20:30 <abbr title="America/Los_Angeles">PDT</abbr>' in html
-    assert "Hall West, Los Angeles, California, United States of America" in html
+    assert "Hall West</a>, Los Angeles, California, United States of America" in html
     assert '<a href="/artists/jane-doe/">Jane Doe</a>' in html
     assert 'datetime="2031-06-12T20:30:00-07:00"' in html
 
@@ -285,3 +285,54 @@ def test_deleting_a_date_purges_the_pages_showing_it(client, artist, future_even
     future_event.delete()
     for path in ("/events/", "/artists/jane-doe/", "/artists/jane-doe/events.ics"):
         assert "Salle Une" not in html_of(client.get(path)), path
+
+
+# A date's page
+
+
+def test_a_dates_page_shows_it_past_or_upcoming(client, artist):
+    event = make_event(
+        performers=[artist],
+        venue="Hall West",
+        street_address="1 Example Street",
+        postal_code="90001",
+        city="Los Angeles",
+        region="California",
+        country="US",
+        timezone="America/Los_Angeles",
+        starts_at=venue_time("America/Los_Angeles", 2031, 6, 12, 20, 30),
+    )
+    html = html_of(client.get(f"/events/{event.pk}/"))
+    assert "<h1>Jane Doe at Hall West</h1>" in html
+    assert "Thu 12 Jun 2031, 20:30" in html
+    assert "1 Example Street<br>90001 Los Angeles, California" in html
+    assert 'href="/artists/jane-doe/events.ics"' in html
+    assert f'"url": "http://testserver/events/{event.pk}/"' in html
+    past = make_event(performers=[artist], venue="Old Hall", starts_at=days_from_now(-100))
+    assert "Old Hall" in html_of(client.get(past.get_absolute_url()))
+    assert client.get("/events/999999/").status_code == 404
+
+
+def test_rows_and_the_admin_link_to_the_dates_page(client, admin_client, future_event):
+    html = html_of(client.get("/events/"))
+    assert f'<a href="/events/{future_event.pk}/">Salle Une</a>, Lyon' in html
+    change = html_of(admin_client.get(f"/admin/events/event/{future_event.pk}/change/"))
+    assert "View on site" in change
+
+
+def test_a_dates_page_reads_a_fixed_number_of_queries(client, artist, django_assert_num_queries):
+    event = make_event(performers=[artist, make_artist(), make_artist()])
+    # The date with its project, its line-up.
+    with django_assert_num_queries(2):
+        html_of(client.get(event.get_absolute_url()))
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_a_dates_page_follows_its_changes(client, artist, future_event):
+    url = future_event.get_absolute_url()
+    assert "Salle Une" in html_of(client.get(url))
+    EventPerformer.objects.create(event=future_event, artist=make_artist(name="Late Addition"))
+    assert "Late Addition" in html_of(client.get(url))
+    future_event.venue = "Salle Deux"
+    future_event.save()
+    assert "Salle Deux" in html_of(client.get(url))
