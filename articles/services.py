@@ -37,7 +37,7 @@ _BRACKET = re.compile(r"(?<!\\)\[")
 _EMPHASIS_RUN = re.compile(r"(?<![\\*_])[*_]+")
 
 
-def shape_problems(body: str) -> list[BodyProblem]:
+def shape_problems(body: str, nodes: list | None = None) -> list[BodyProblem]:
     """The body's shapes Markdown would spend seconds on: too many "[" outside tags, or too
     many runs of "*" and "_". Counted in one pass, stopping at the first one past the limit."""
     problems = []
@@ -55,7 +55,9 @@ def shape_problems(body: str) -> list[BodyProblem]:
             "Write \\* or \\_ for one that marks no emphasis.",
         ),
     ]
-    nodes = [node for node in rendering.parse(body) if not isinstance(node, Shortcode)]
+    if nodes is None:
+        nodes = rendering.parse(body)
+    nodes = [node for node in nodes if not isinstance(node, Shortcode)]
     place = None
     for pattern, limit, message in limits:
         seen = 0
@@ -79,7 +81,8 @@ def check_body(body: str) -> list[BodyProblem]:
     """Every problem in a body, in source order: syntax first found by the parser, then
     references that resolve to nothing, with the closest existing names suggested, and links
     whose address is not allowed."""
-    capped = shape_problems(body)
+    nodes = rendering.parse(body)
+    capped = shape_problems(body, nodes)
     if capped:
         # The rest of the check would cost what the cap is there to avoid.
         return capped
@@ -88,7 +91,6 @@ def check_body(body: str) -> list[BodyProblem]:
         BodyProblem(p.line, p.column, p.message, p.severity)
         for p in shortcodes.find_problems(body, names)
     ]
-    nodes = rendering.parse(body)
     tags = [node for node in nodes if isinstance(node, Shortcode)]
     resolved = rendering.resolve(tags)
     place = shortcodes.LineIndex(body)
