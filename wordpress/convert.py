@@ -68,6 +68,7 @@ _LINE_START = re.compile(
     r"^([ \t]*)(?:(>|[#+\-*](?=[ \t]|$)|-(?=[-\s]*$))|(\d{1,9})([.)])(?=[ \t]|$))", re.MULTILINE
 )
 _MD_SPECIAL = re.compile(r"([\\*_`])")
+_UNESCAPE = re.compile(r"\\([\\*_`\]])")
 _LINK_LIKE = re.compile(r"\](?=\()")
 _BODY_TAG_TEXT = re.compile(
     r"\[(/?(?:" + "|".join(sorted(BODY_TAGS)) + r"))(?=[\s\]/])([^\[\]]*)\]"
@@ -412,7 +413,9 @@ class _Converter:
             lines = [line for line in lines if line]
             if not lines:
                 continue
-            if len(lines) == 1 and (url := _URL_ALONE.match(lines[0])) and self._is_player(url[1]):
+            # The text was escaped for Markdown already: the address is read without that.
+            alone = _UNESCAPE.sub(r"\1", lines[0]) if len(lines) == 1 else ""
+            if (url := _URL_ALONE.match(alone)) and self._is_player(url[1]):
                 out.append(self._embed(url[1], url[1]))
                 continue
             out.append(_escape_line_starts("\n".join(lines)))

@@ -86,6 +86,7 @@ CASES = [
     ),
     ("Text\nhttps://youtu.be/ila-hAUXR5U", "Text\nhttps://youtu.be/ila-hAUXR5U"),
     ("http://vimeo.com/76979871", '[embed url="https://vimeo.com/76979871" /]'),
+    ("https://youtu.be/ila_hAUXR5U", '[embed url="https://youtu.be/ila_hAUXR5U" /]'),
     ("https://example.com/page", "https://example.com/page"),
     (
         "[embed]https://soundcloud.com/artist/track[/embed]",
