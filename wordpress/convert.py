@@ -67,8 +67,9 @@ _ATTACHMENT_ID = re.compile(r"^attachment_(\d+)$")
 _LINE_START = re.compile(
     r"^([ \t]*)(?:(>|[#+\-*](?=[ \t]|$)|-(?=[-\s]*$))|(\d{1,9})([.)])(?=[ \t]|$))", re.MULTILINE
 )
-_MD_SPECIAL = re.compile(r"([\\*_`])")
-_UNESCAPE = re.compile(r"\\([\\*_`\]])")
+# "<" too: a "<javascript:…>" in the text would be read as an autolink.
+_MD_SPECIAL = re.compile(r"([\\*_`<])")
+_UNESCAPE = re.compile(r"\\([\\*_`<\]])")
 _LINK_LIKE = re.compile(r"\](?=\()")
 _BODY_TAG_TEXT = re.compile(
     r"\[(/?(?:" + "|".join(sorted(BODY_TAGS)) + r"))(?=[\s\]/])([^\[\]]*)\]"

@@ -35,7 +35,8 @@ CASES = [
     ),
     ("[x](y) and [image id=1]", "[x\\](y) and [[image id=1]]"),
     ("[sic]", "[sic]"),
-    ("&lt;b&gt;x&lt;/b&gt; &amp;", "<b>x</b> &"),
+    ("&lt;b&gt;x&lt;/b&gt; &amp;", "\\<b>x\\</b> &"),
+    ("&lt;javascript:alert(1)&gt;", "\\<javascript:alert(1)>"),
     # Links.
     ('<a href="https://example.com/a b">x</a>', "[x](https://example.com/a%20b)"),
     ('<a href="mailto:desk@example.com">mail</a>', "[mail](mailto:desk@example.com)"),
