@@ -164,3 +164,10 @@ def test_on_postgresql_the_unfiltered_total_is_the_planners_estimate(monkeypatch
     assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
     drafts = Article.objects.filter(status=Article.Status.DRAFT)
     assert admin_lists.EstimatedCountPaginator(drafts, 100).count == 0
+
+
+def test_a_searched_list_shows_no_date_hierarchy(admin_client):
+    make_article(headline="Falsetto")
+    searched = admin_client.get(LIST, {"q": "falsetto"}).content.decode()
+    assert 'class="toplinks"' not in searched and "Falsetto" in searched
+    assert 'class="toplinks"' in admin_client.get(LIST).content.decode()
