@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles import rendering, services
+from articles import rendering, search, services
 from articles.models import Article
 
 
@@ -50,4 +50,6 @@ class Command(BaseCommand):
         if problems and not check:
             article.artists.set(found["artist"])
             article.projects.set(found["project"])
+            # Its search entry holds the body text and the linked names.
+            search.update_vectors([article.pk])
         return problems
