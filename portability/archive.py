@@ -37,6 +37,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from newsroom import tagcache
+
 FORMAT = "newsroom-site"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -310,7 +312,9 @@ def import_site(source: str | os.PathLike, *, merge: bool = False, stdout=None) 
             _extract_checked(tar, f"media/{name}", entry["sha256"], path)
             media.append((name, path))
             # Placed after the records load; each file waits on disk, not in memory.
-        with transaction.atomic():
+        # A purge per restored record would cost more than the records: collected, then the
+        # whole cache cleared once.
+        with tagcache.purges_deferred(clear_over=1000), transaction.atomic():
             # loaddata reads JSON Lines a line at a time, resolves natural keys, checks
             # constraints once at the end and moves PostgreSQL's sequences past the keys.
             if paths:
@@ -322,8 +326,9 @@ def import_site(source: str | os.PathLike, *, merge: bool = False, stdout=None) 
                     saved = default_storage.save(name, fh)
                 if saved != name:
                     raise ArchiveError(f"Storage put {name} under another name: {saved}.")
-        # What is derived from bodies (plain text, mentions, search indexes), as saves derive it.
-        call_command("rederive_articles", stdout=io.StringIO())
+            # What is derived from bodies (plain text, mentions, search indexes), as saves
+            # derive it.
+            call_command("rederive_articles", stdout=io.StringIO())
     counts = {m["model"]: m["count"] for m in manifest["records"]}
     if stdout is not None:
         for label, count in counts.items():
