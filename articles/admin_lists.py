@@ -46,7 +46,7 @@ class ArticleListMixin:
     paginator = EstimatedCountPaginator
     search_help_text = (
         "Words in the headline, dek, body or the names a story links to (as the site's search "
-        "finds them), or part of the slug."
+        "finds them), or a story's slug."
     )
 
     def get_changelist(self, request, **kwargs):
@@ -56,7 +56,8 @@ class ArticleListMixin:
         term = " ".join(search_term.split())
         if not term:
             return queryset, False
-        found = search.narrowed(queryset, term) | queryset.filter(slug__icontains=term)
+        # A slug as a whole: a part of one would be looked for in every story's.
+        found = search.narrowed(queryset, term) | queryset.filter(slug=term)
         return found, False
 
     def get_queryset(self, request):

@@ -49,7 +49,7 @@ def test_the_list_is_searched_like_the_site_and_by_slug(admin_client):
     make_article(headline="Draft notes", body="A falsetto again.", status=Article.Status.DRAFT)
     assert sorted(listed(admin_client, q="falsetto")) == ["Draft notes", "Quiet week"]
     assert listed(admin_client, q="tours") == ["Album tour"]
-    assert listed(admin_client, q="tour-20") == ["Album tour"]
+    assert listed(admin_client, q="album-tour-2008") == ["Album tour"]
     for query in ['"', "falsetto*", "NEAR(", "^", "-"]:
         assert admin_client.get(LIST, {"q": query}).status_code == 200, query
 
