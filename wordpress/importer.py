@@ -299,16 +299,15 @@ class Importer:
     def _plan(self) -> None:
         """Each post's address here, known before any is saved, so links between imported posts
         are rewritten whichever comes first; and what bodies may link to."""
-        existing = {
-            record.wp_id: record
-            for record in ImportedPost.objects.filter(site=self.site).select_related("article")
-        }
+        # The slugs alone: a site of any size, without its bodies.
+        existing = dict(
+            ImportedPost.objects.filter(site=self.site, article__isnull=False).values_list(
+                "wp_id", "article__slug"
+            )
+        )
         for post in self.posts.values():
-            if post.post_type not in self.post_types:
-                continue
-            record = existing.get(post.wp_id)
-            if record is not None and record.article is not None:
-                post.slug = record.article.slug
+            if post.post_type in self.post_types and post.wp_id in existing:
+                post.slug = existing[post.wp_id]
                 self.slugs_taken.add(post.slug)
         by_path: dict[str, str] = {}
         for post in self.posts.values():
