@@ -87,8 +87,11 @@ def article_deleted(article: Article) -> None:
 
 def record_saved(record, slug_before: str | None) -> None:
     kind = KINDS[record._meta.label_lower]
-    if slug_before and slug_before != record.slug:
+    if slug_before == record.slug:
+        return
+    if slug_before:
         bury(kind, record.pk, slug_before, Tombstone.Reason.MOVED)
+    # A record new at an address, or moved to one, is no longer gone from it.
     Tombstone.objects.filter(kind=kind, slug=record.slug).delete()
 
 

@@ -8,6 +8,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Byline, Correction, TaggedArticle
 from images.models import Image
+from newsroom.rows import stored_row
 from people.models import Artist, Contributor
 from projects.models import MediaProject
 
@@ -18,8 +19,9 @@ from . import changes
 def remember_visibility(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None:
         return
+    old = stored_row(instance)
     instance._api_before = (
-        Article.objects.filter(pk=instance.pk).values("slug", "status", "published_at").first()
+        None if old is None else {f: old[f] for f in ("slug", "status", "published_at")}
     )
 
 
@@ -111,9 +113,8 @@ def tag_changed(sender, instance, **kwargs):
 @receiver(pre_save, sender=MediaProject, dispatch_uid="api.project_before")
 def remember_slug(sender, instance, raw=False, **kwargs):
     if not raw and instance.pk is not None:
-        instance._api_slug = (
-            sender.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
-        )
+        old = stored_row(instance)
+        instance._api_slug = None if old is None else old["slug"]
 
 
 @receiver(post_save, sender=Artist, dispatch_uid="api.artist_moved")

@@ -11,6 +11,7 @@ from taggit.models import Tag
 from events.models import Event
 from images.models import Image
 from newsroom import tagcache
+from newsroom.rows import stored_row
 from people.models import Artist, Contributor
 from projects.models import MediaProject
 
@@ -40,8 +41,12 @@ def note_substantive_change(sender, instance, raw, update_fields=None, **kwargs)
     # chosen fields (publishing, a merge rewriting shortcode ids) and loaddata are not.
     if raw or instance.pk is None or update_fields is not None:
         return
-    old = Article.objects.filter(pk=instance.pk).values_list("headline", "dek", "body").first()
-    if old is not None and old != (instance.headline, instance.dek, instance.body):
+    old = stored_row(instance)
+    if old is not None and (old["headline"], old["dek"], old["body"]) != (
+        instance.headline,
+        instance.dek,
+        instance.body,
+    ):
         instance.revised_at = timezone.now()
 
 
@@ -59,9 +64,8 @@ def remember_address(sender, instance, raw, update_fields=None, **kwargs):
     if update_fields is not None and not set(ADDRESS_FIELDS) & set(update_fields):
         instance._address_before = ADDRESS_UNCHANGED
         return
-    instance._address_before = (
-        Article.objects.filter(pk=instance.pk).values_list(*ADDRESS_FIELDS).first()
-    )
+    old = stored_row(instance)
+    instance._address_before = None if old is None else tuple(old[f] for f in ADDRESS_FIELDS)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="articles.former_addresses")
@@ -130,10 +134,10 @@ def _identity(sender, instance) -> tuple[str, ...]:
 @receiver(pre_save, sender=MediaProject, dispatch_uid="articles.project_identity")
 def remember_identity(sender, instance, **kwargs):
     old = None
-    if instance.pk is not None:
-        row = sender.objects.filter(pk=instance.pk).values_list(*_identity_fields(sender)).first()
-        if row is not None:
-            old = tuple("" if value is None else str(value) for value in row)
+    row = stored_row(instance)
+    if row is not None:
+        columns = [sender._meta.pk.attname if f == "pk" else f for f in _identity_fields(sender)]
+        old = tuple("" if row[c] is None else str(row[c]) for c in columns)
     instance._identity_changed = old != _identity(sender, instance)
 
 

@@ -17,8 +17,10 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import tagcache
+        from . import rows, tagcache
 
+        # First of every pre_save rule: each save reads the row it replaces afresh (rows.py).
+        pre_save.connect(rows.forget, dispatch_uid="newsroom.forget_stored_row")
         pre_save.connect(clean_text_fields, dispatch_uid="newsroom.clean_text_fields")
         post_init.connect(tagcache.note_loaded, dispatch_uid="newsroom.note_loaded")
         pre_save.connect(remember_links, dispatch_uid="newsroom.remember_links")
@@ -76,9 +78,9 @@ def remember_links(sender, instance, raw=False, **kwargs):
     links = _links(sender) if _tracked(sender) else []
     if raw or instance.pk is None or not links:
         return
-    instance._links_before = (
-        sender._base_manager.filter(pk=instance.pk).values(*(f.attname for f in links)).first()
-    )
+    from .rows import stored_row
+
+    instance._links_before = stored_row(instance)
 
 
 def purge_saved(sender, instance, **kwargs):
