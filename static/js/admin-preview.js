@@ -42,6 +42,8 @@
     var pane = document.createElement("section");
     pane.className = "body-preview";
     pane.setAttribute("aria-label", "Preview");
+    // It scrolls on its own when the story is long: reachable from the keyboard to scroll it.
+    pane.tabIndex = 0;
     var heading = document.createElement("h2");
     heading.textContent = "Preview";
     var status = document.createElement("p");
