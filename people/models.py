@@ -6,6 +6,7 @@ from taggit.models import TaggedItemBase
 from images.validators import validate_image_upload
 from newsroom import identifiers
 from newsroom.db import AtomicSaveMixin
+from newsroom.fields import music_web_id
 from newsroom.natural_keys import BySlugManager, BySlugQuerySet, SlugNaturalKey
 
 
@@ -143,57 +144,27 @@ class Artist(AtomicSaveMixin, SlugNaturalKey, models.Model):
     )
     website = models.URLField(blank=True)
     # Ids on the music web: unique, since each names one artist there (an empty one is NULL).
-    musicbrainz_id = models.UUIDField(
-        "MusicBrainz id",
-        null=True,
-        blank=True,
-        unique=True,
-        help_text="The artist's MusicBrainz id. For example: 164f0d73-1234-4e2c-8743-d77bf2191051.",
+    musicbrainz_id = music_web_id(
+        "musicbrainz_id",
+        "The artist's MusicBrainz id. For example: 164f0d73-1234-4e2c-8743-d77bf2191051.",
     )
-    wikidata_id = models.CharField(
-        "Wikidata id",
-        max_length=20,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[identifiers.validate_wikidata],
-        help_text="For example: Q15935.",
+    wikidata_id = music_web_id("wikidata_id", "For example: Q15935.")
+    spotify_id = music_web_id(
+        "spotify_id",
+        "The 22 characters after /artist/ in the artist's Spotify link.",
     )
-    spotify_id = models.CharField(
-        "Spotify id",
-        max_length=22,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[identifiers.validate_spotify],
-        help_text="The 22 characters after /artist/ in the artist's Spotify link.",
+    apple_music_id = music_web_id(
+        "apple_music_id",
+        "The digits at the end of the artist's Apple Music link.",
     )
-    apple_music_id = models.CharField(
-        "Apple Music id",
-        max_length=20,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[identifiers.validate_digits],
-        help_text="The digits at the end of the artist's Apple Music link.",
+    discogs_id = music_web_id(
+        "discogs_id",
+        "The digits after /artist/ in the artist's Discogs link.",
     )
-    discogs_id = models.CharField(
-        "Discogs id",
-        max_length=20,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[identifiers.validate_digits],
-        help_text="The digits after /artist/ in the artist's Discogs link.",
-    )
-    imdb_id = models.CharField(
-        "IMDb id",
-        max_length=12,
-        null=True,
-        blank=True,
-        unique=True,
+    imdb_id = music_web_id(
+        "imdb_id",
+        "For people in films. For example: nm0005069.",
         validators=[identifiers.validate_imdb_name],
-        help_text="For people in films. For example: nm0005069.",
     )
     play_links = models.TextField(
         "more places to listen or watch",

@@ -3,6 +3,7 @@ from django.db.models import F, Q
 
 from newsroom import identifiers
 from newsroom.db import AtomicSaveMixin
+from newsroom.fields import music_web_id
 from newsroom.natural_keys import BySlugQuerySet, SlugNaturalKey
 
 
@@ -89,57 +90,27 @@ class MediaProject(AtomicSaveMixin, SlugNaturalKey, models.Model):
     shoot_location = models.CharField(max_length=200, blank=True)
     label = models.CharField(max_length=200, blank=True, help_text="Record label or studio.")
     # Ids on the music web: unique, since each names one work there (an empty one is NULL).
-    musicbrainz_id = models.UUIDField(
-        "MusicBrainz id",
-        null=True,
-        blank=True,
-        unique=True,
-        help_text="For a record: its MusicBrainz release group id, from its release-group link.",
+    musicbrainz_id = music_web_id(
+        "musicbrainz_id",
+        "For a record: its MusicBrainz release group id, from its release-group link.",
     )
-    wikidata_id = models.CharField(
-        "Wikidata id",
-        max_length=20,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[identifiers.validate_wikidata],
-        help_text="For example: Q193398.",
+    wikidata_id = music_web_id("wikidata_id", "For example: Q193398.")
+    spotify_id = music_web_id(
+        "spotify_id",
+        "The 22 characters after /album/ or /track/ in its Spotify link.",
     )
-    spotify_id = models.CharField(
-        "Spotify id",
-        max_length=22,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[identifiers.validate_spotify],
-        help_text="The 22 characters after /album/ or /track/ in its Spotify link.",
+    apple_music_id = music_web_id(
+        "apple_music_id",
+        "The digits at the end of its Apple Music link.",
     )
-    apple_music_id = models.CharField(
-        "Apple Music id",
-        max_length=20,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[identifiers.validate_digits],
-        help_text="The digits at the end of its Apple Music link.",
+    discogs_id = music_web_id(
+        "discogs_id",
+        "For a record: the digits after /master/ in its Discogs link.",
     )
-    discogs_id = models.CharField(
-        "Discogs id",
-        max_length=20,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[identifiers.validate_digits],
-        help_text="For a record: the digits after /master/ in its Discogs link.",
-    )
-    imdb_id = models.CharField(
-        "IMDb id",
-        max_length=12,
-        null=True,
-        blank=True,
-        unique=True,
+    imdb_id = music_web_id(
+        "imdb_id",
+        "For a film or video. For example: tt0386117.",
         validators=[identifiers.validate_imdb_title],
-        help_text="For a film or video. For example: tt0386117.",
     )
     play_links = models.TextField(
         "more places to listen or watch",
