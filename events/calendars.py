@@ -98,6 +98,17 @@ def calendar(events: Iterable[Event], request, *, name: str) -> icalendar.Calend
         # default of 1970 to 2038: shorter, and right for dates after 2038.
         margin = datetime.timedelta(days=366)
         cal.add_missing_timezones(first_date=min(days) - margin, last_date=max(days) + margin)
+    else:
+        # RFC 5545 wants at least one component: a calendar with no dates carries the site's
+        # time zone over this year and the next.
+        year = datetime.date.today().year
+        cal.add_component(
+            icalendar.Timezone.from_tzid(
+                settings.TIME_ZONE,
+                first_date=datetime.date(year, 1, 1),
+                last_date=datetime.date(year + 2, 1, 1),
+            )
+        )
     return cal
 
 

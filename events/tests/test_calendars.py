@@ -200,6 +200,8 @@ def test_zones_are_right_after_2038(client, artist):
     assert changes["DAYLIGHT"].month == 3 and changes["STANDARD"].month == 10
 
 
-def test_a_calendar_without_dates_is_empty(client, artist):
+def test_a_calendar_without_dates_has_no_events_and_still_one_component(client, artist, settings):
     cal = calendar_of(client.get("/artists/jane-doe/events.ics"))
-    assert cal.walk("VEVENT") == [] and cal.walk("VTIMEZONE") == []
+    assert cal.walk("VEVENT") == []
+    # RFC 5545: a calendar holds at least one component; here the site's time zone.
+    assert [zone["TZID"] for zone in cal.walk("VTIMEZONE")] == [settings.TIME_ZONE]
