@@ -16,7 +16,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import F, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef
 from django.db.models.functions import Greatest
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
@@ -69,8 +69,21 @@ class PagedSitemap(Sitemap):
     def latest(self):
         return None
 
+    def count(self) -> int | None:
+        """How many items the section lists, when a query cheaper than counting `items()` knows
+        it; None to count `items()`."""
+        return None
+
+    @property
+    def paginator(self):
+        paginator = super().paginator  # a new one at each use
+        count = self.count()
+        if count is not None:
+            paginator.count = count
+        return paginator
+
     def pages(self) -> list[tuple[int, object]]:
-        paginator = self.paginator  # a new one, counting again, at each use
+        paginator = self.paginator
         if not paginator.count:
             return []
         latest = self.latest()
@@ -127,43 +140,48 @@ class ArticleSitemap(PagedSitemap):
         return list(found)
 
 
-class ArtistSitemap(PagedSitemap):
+class LinkedSitemap(PagedSitemap):
+    """Records a published story links to, each found by an indexed look-up of its own links
+    (EXISTS) rather than by gathering every published story's links; counted and dated together
+    in one aggregate."""
+
+    def linked(self):
+        raise NotImplementedError
+
     def items(self):
         depend_on_links()
-        mentions = Article.artists.through.objects.filter(article__in=Article.objects.published())
-        return (
-            Artist.objects.filter(pk__in=mentions.values("artist_id"))
-            .only("slug", "updated_at")
-            .order_by("pk")
-        )
+        return self.linked().only("slug", "updated_at").order_by("pk")
 
-    def lastmod(self, artist):
-        return artist.updated_at
+    def lastmod(self, record):
+        return record.updated_at
+
+    def summary(self) -> dict:
+        if not hasattr(self, "_summary"):
+            depend_on_links()
+            self._summary = self.linked().aggregate(count=Count("pk"), latest=Max("updated_at"))
+        return self._summary
+
+    def count(self):
+        return self.summary()["count"]
 
     def latest(self):
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        return self.summary()["latest"]
 
 
-class ProjectSitemap(PagedSitemap):
-    def items(self):
-        depend_on_links()
+class ArtistSitemap(LinkedSitemap):
+    def linked(self):
+        return Artist.objects.filter(
+            Exists(Article.objects.published().filter(artists=OuterRef("pk")))
+        )
+
+
+class ProjectSitemap(LinkedSitemap):
+    def linked(self):
         published = Article.objects.published()
-        mentions = Article.projects.through.objects.filter(article__in=published)
-        related = Article.related_projects.through.objects.filter(article__in=published)
-        return (
-            MediaProject.objects.filter(
-                Q(pk__in=mentions.values("mediaproject_id"))
-                | Q(pk__in=related.values("mediaproject_id"))
-            )
-            .only("slug", "updated_at")
-            .order_by("pk")
+        return MediaProject.objects.filter(
+            Exists(published.filter(projects=OuterRef("pk")))
+            | Exists(published.filter(related_projects=OuterRef("pk")))
         )
-
-    def lastmod(self, project):
-        return project.updated_at
-
-    def latest(self):
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ContributorSitemap(PagedSitemap):
@@ -174,6 +192,13 @@ class ContributorSitemap(PagedSitemap):
             .annotate(latest=Max("articles__published_at"))
             .order_by("name", "pk")
         )
+
+    def count(self):
+        # The contributors on published stories, without dating each.
+        depend_on_links()
+        return Byline.objects.filter(article__in=Article.objects.published()).aggregate(
+            count=Count("contributor", distinct=True)
+        )["count"]
 
     def lastmod(self, contributor):
         return contributor.latest
@@ -192,6 +217,15 @@ class TagSitemap(PagedSitemap):
             .values("tag__slug", "tag__name")
             .annotate(latest=Max("content_object__published_at"))
             .order_by("tag__name", "tag__slug")
+        )
+
+    def count(self):
+        # The tags on published stories (a slug names one tag), without dating each.
+        depend_on_links()
+        return (
+            TaggedArticle.objects.filter(content_object__in=Article.objects.published())
+            .exclude(tag__slug="")
+            .aggregate(count=Count("tag", distinct=True))["count"]
         )
 
     def location(self, tag):
