@@ -5,6 +5,8 @@ responses as it does pages."""
 
 from __future__ import annotations
 
+import hashlib
+import time as clock
 from datetime import UTC, datetime, time
 
 from csp.decorators import csp_update
@@ -20,6 +22,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from taggit.models import Tag
 
 from articles import rendering
@@ -162,23 +165,66 @@ ARTICLE_PARAMETERS = [
 ]
 
 
+# Each story's representation (every field) is kept in the shared cache until what it shows
+# changes, as teasers are (articles.teasers): a list loads only the stories not kept.
+REPRESENTATION_SECONDS = 60 * 60 * 24 * 7
+
+
+def _representation_key(pk: int, base: str) -> str:
+    fields = ",".join(serializers.ArticleSerializer().fields)
+    digest = hashlib.blake2b(f"{fields}|{base}".encode(), digest_size=6).hexdigest()
+    return f"api:article:1:{tagcache.schema()}:{digest}:{pk}"
+
+
 class ArticleMixin:
     serializer_class = serializers.ArticleSerializer
     list_kinds = (Article, Byline, Correction, TaggedArticle)
 
-    def load(self, queryset):
-        """The page's stories, completed with what is computed (bodies, mentions)."""
-        stories = list(queryset)
+    def represent(self, pks: list[int]) -> list[dict]:
+        """The representations of the stories `pks`, in that order, with the fields asked for.
+        Those not kept are loaded (with every field) in a fixed number of queries and kept
+        until the story, its bylines, tags, corrections, photo or a record it names changes;
+        a story no longer published since its id was read is left out."""
         base = self.request.build_absolute_uri("/")
-        queries.complete(stories, self.fields, base)
-        return stories
+        keys = {pk: _representation_key(pk, base) for pk in pks}
+        found = tagcache.fetch_many(keys.values())
+        missing = [pk for pk in pks if keys[pk] not in found]
+        if missing:
+            started = clock.time_ns()
+            outer = tagcache.current()
+            if outer is not None:  # the request being recorded may have loaded them before now
+                started = min(started, outer.started)
+            every = set(self.get_serializer_class()().fields)
+            stories = list(queries.articles(every).filter(pk__in=missing))
+            queries.complete(stories, every, base)
+            serializer = self.get_serializer_class()(
+                context={**self.get_serializer_context(), "fields": every}
+            )
+            fresh = {}
+            for story in stories:
+                with tagcache.recording() as rec:
+                    # Found again (kept by `complete`): passes on the tags of what it shows.
+                    rendering.cached_feed_bodies([story.body])
+                    data = dict(serializer.to_representation(story))
+                rec.started = started
+                rec.tags |= tagcache.tags_of(story) | {tagcache.about(story)}
+                rec.tags |= {tagcache.tag(c) for c in story.api_mentions["contributors"]}
+                found[keys[story.pk]] = fresh[keys[story.pk]] = (data, rec)
+            tagcache.store_many(fresh, REPRESENTATION_SECONDS)
+            for key, (data, _) in fresh.items():
+                found[key] = data
+        order = [name for name in self.get_serializer_class()().fields if name in self.fields]
+        return [{name: found[keys[pk]][name] for name in order} for pk in pks if keys[pk] in found]
 
 
 @extend_schema(parameters=ARTICLE_PARAMETERS, summary="Published stories, newest first")
 class ArticleList(ArticleMixin, PublicView, generics.ListAPIView):
     def get_queryset(self):
         params = self.request.query_params
-        stories = queries.articles(self.fields)
+        # Only what the page's order and cursor read: the rest comes from `represent`.
+        stories = (
+            Article.objects.published().only("pk", "published_at").order_by("-published_at", "-pk")
+        )
         subjects = {
             "artist": (Artist, Article.artists.through.objects, "artist_id", "article_id"),
             "contributor": (Contributor, Byline.objects, "contributor_id", "article_id"),
@@ -222,21 +268,22 @@ class ArticleList(ArticleMixin, PublicView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        data = self.get_serializer(self.load(page), many=True).data
-        return self.get_paginated_response(data)
+        return self.get_paginated_response(self.represent([story.pk for story in page]))
 
 
 @extend_schema(parameters=[FIELDS_PARAMETER], summary="A published story")
 class ArticleDetail(ArticleMixin, PublicView, generics.RetrieveAPIView):
     list_kinds = ()
 
-    def get_object(self):
-        stories = self.load(queries.articles(self.fields).filter(slug=self.kwargs["slug"])[:1])
-        if not stories:
+    def retrieve(self, request, *args, **kwargs):
+        published = Article.objects.published().filter(slug=self.kwargs["slug"])
+        pk = published.values_list("pk", flat=True).first()
+        found = [] if pk is None else self.represent([pk])
+        if not found:
             raise NotFound("No published story has this address.")
         # Its bylines, tags and corrections purge `about` it.
-        tagcache.depend(tagcache.about(stories[0]))
-        return stories[0]
+        tagcache.depend(tagcache.about_key("articles.article", pk))
+        return Response(found[0])
 
 
 @extend_schema(parameters=[FIELDS_PARAMETER, PAGE_SIZE_PARAMETER], summary="Artists, A–Z")

@@ -210,9 +210,51 @@ def test_list_queries_do_not_grow(client, count, django_assert_num_queries, memo
         )
         story.related_projects.set(first.related_projects.all())
         Correction.objects.create(article=story, text="A fix.")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         data = client.get("/api/v1/articles/", {"page_size": 50}).json()
     assert len(data["results"]) == count
     for story in data["results"]:
         assert len(story["mentions"]["artists"]) == 2 and len(story["bylines"]) == 2
         assert len(story["related_projects"]) == 2 and len(story["tags"]) == 2
+
+
+def test_kept_representations_are_used_until_what_they_show_changes(
+    client, settings, django_assert_max_num_queries, memory_cache
+):
+    settings.PAGE_CACHE_SECONDS = 0  # every request reaches the view
+    story = make_full_story(count=2)
+    other = make_article()
+    url = "/api/v1/articles/"
+
+    def listed():
+        return {a["slug"]: a for a in client.get(url).json()["results"]}
+
+    assert set(listed()) == {story.slug, other.slug}
+    # Kept: only the page's ids are read (and the page cache's own look-ups).
+    with django_assert_max_num_queries(2):
+        again = listed()
+    assert again[story.slug]["headline"] == story.headline
+    fields = client.get(url, {"fields": "slug,headline"}).json()["results"]
+    assert {tuple(a) for a in fields} == {("headline", "slug")}
+
+    story.headline = "A new headline"
+    story.save()
+    assert listed()[story.slug]["headline"] == "A new headline"
+
+    byline = story.bylines.order_by("position").first()
+    byline.contributor.name = "Renamed Writer"
+    byline.contributor.save()
+    assert listed()[story.slug]["bylines"][0]["name"] == "Renamed Writer"
+
+    correction = story.corrections.order_by("pk").first()
+    correction.text = "A corrected correction."
+    correction.save()
+    detail = client.get(f"{url}{story.slug}/").json()
+    assert "A corrected correction." in [c["text"] for c in detail["corrections"]]
+
+    artist = story.artists.order_by("pk").first()
+    artist.name = "Renamed Artist"
+    artist.save()
+    mentioned = listed()[story.slug]["mentions"]["artists"]
+    assert "Renamed Artist" in [a["name"] for a in mentioned]
+    assert listed()[other.slug]["headline"] == other.headline
