@@ -394,6 +394,11 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            # Covers the sitemap index's latest change of each page of stories, read without
+            # the rows (and their bodies).
+            models.Index(
+                fields=["status", "published_at", "updated_at"], name="article_live_updated_idx"
+            ),
             # The admin's list sorts by each of these.
             models.Index(fields=["-published_at"], name="article_published_at_idx"),
             models.Index(fields=["-updated_at"], name="article_updated_at_idx"),
