@@ -189,6 +189,7 @@ class ContributorSitemap(PagedSitemap):
         depend_on_links()
         return (
             Contributor.objects.filter(articles__in=Article.objects.published())
+            .only("name", "slug")  # grouped by these, not by every column with the biography
             .annotate(latest=Max("articles__published_at"))
             .order_by("name", "pk")
         )
