@@ -21,6 +21,9 @@ class FormerAddressMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
+        # No kept address holds a NUL, and PostgreSQL refuses one in a query.
+        if "\x00" in request.path_info:
+            return response
         published = Article.objects.published().only("slug")
         query = request.META.get("QUERY_STRING", "")
         # An address kept with its query string (an old site's "/?p=123") is that address alone.
