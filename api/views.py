@@ -5,6 +5,7 @@ responses as it does pages."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time as clock
 from datetime import UTC, datetime, time
@@ -35,13 +36,46 @@ from projects.models import Credit, MediaProject, ProjectRelation
 from . import changes, queries, serializers
 
 
+class Encoded(bytes):
+    """A value already written as JSON by `SafeJSONRenderer.encode`: a kept story is sent as
+    the bytes it was kept as, with no serializer or encoder running again."""
+
+
 class SafeJSONRenderer(JSONRenderer):
     """JSON whose text can never be read as markup: <, > and & are written as \\u escapes
-    (they only ever occur inside strings), as Django's json_script does."""
+    (they only ever occur inside strings), as Django's json_script does. Always compact,
+    whatever indent the Accept header asks for: a response is kept and served to every
+    client, and the stories in it were encoded when they were kept. `Encoded` values in the
+    data (alone, as a value of a dict, or in a list) are written as they are."""
+
+    def get_indent(self, accepted_media_type, renderer_context):
+        return None
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        content = super().render(data, accepted_media_type, renderer_context)
-        return content.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+        if data is None:
+            return b""
+        return self.encode(data)
+
+    def encode(self, data) -> Encoded:
+        if isinstance(data, Encoded):
+            return data
+        if isinstance(data, dict) and any(_holds_encoded(v) for v in data.values()):
+            items = (self.encode(str(k)) + b":" + self.encode(v) for k, v in data.items())
+            return Encoded(b"{" + b",".join(items) + b"}")
+        if _holds_encoded(data):
+            return Encoded(b"[" + b",".join(self.encode(v) for v in data) + b"]")
+        if data is None:  # which `render` takes for no content
+            return Encoded(b"null")
+        content = super().render(data)
+        return Encoded(
+            content.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+        )
+
+
+def _holds_encoded(value) -> bool:
+    return isinstance(value, Encoded) or (
+        isinstance(value, list) and any(isinstance(v, Encoded) for v in value)
+    )
 
 
 class Pagination(CursorPagination):
@@ -69,6 +103,13 @@ class ByTitle(Pagination):
     ordering = ("title", "pk")
 
 
+@functools.cache
+def field_names(serializer_class) -> tuple[str, ...]:
+    """Every field of a serializer, in order: building its fields costs as much as serializing
+    a small record, so a list asks once."""
+    return tuple(serializer_class().fields)
+
+
 class PublicView(generics.GenericAPIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
@@ -80,7 +121,7 @@ class PublicView(generics.GenericAPIView):
     list_kinds: tuple = ()
 
     def wanted_fields(self) -> set[str]:
-        every = list(self.get_serializer_class()().fields)
+        every = list(field_names(self.get_serializer_class()))
         asked = self.request.query_params.get("fields", "").strip()
         if not asked or asked == "*":
             pagecache.accept(self.request, fields=asked)
@@ -171,20 +212,26 @@ REPRESENTATION_SECONDS = 60 * 60 * 24 * 7
 
 
 def _representation_key(pk: int, base: str) -> str:
-    fields = ",".join(serializers.ArticleSerializer().fields)
+    fields = ",".join(field_names(serializers.ArticleSerializer))
     digest = hashlib.blake2b(f"{fields}|{base}".encode(), digest_size=6).hexdigest()
-    return f"api:article:1:{tagcache.schema()}:{digest}:{pk}"
+    return f"api:article:2:{tagcache.schema()}:{digest}:{pk}"
+
+
+@functools.cache
+def _encoded_name(name: str) -> bytes:
+    return SafeJSONRenderer().encode(name) + b":"
 
 
 class ArticleMixin:
     serializer_class = serializers.ArticleSerializer
     list_kinds = (Article, Byline, Correction, TaggedArticle)
 
-    def represent(self, pks: list[int]) -> list[dict]:
-        """The representations of the stories `pks`, in that order, with the fields asked for.
-        Those not kept are loaded (with every field) in a fixed number of queries and kept
-        until the story, its bylines, tags, corrections, photo or a record it names changes;
-        a story no longer published since its id was read is left out."""
+    def represent(self, pks: list[int]) -> list[Encoded]:
+        """The representations of the stories `pks`, in that order, with the fields asked for,
+        as JSON. Those not kept are loaded (with every field) in a fixed number of queries and
+        kept, each field as its JSON, until the story, its bylines, tags, corrections, photo or
+        a record it names changes; a story no longer published since its id was read is left
+        out."""
         base = self.request.build_absolute_uri("/")
         keys = {pk: _representation_key(pk, base) for pk in pks}
         found = tagcache.fetch_many(keys.values())
@@ -194,18 +241,22 @@ class ArticleMixin:
             outer = tagcache.current()
             if outer is not None:  # the request being recorded may have loaded them before now
                 started = min(started, outer.started)
-            every = set(self.get_serializer_class()().fields)
+            every = set(field_names(self.get_serializer_class()))
             stories = list(queries.articles(every).filter(pk__in=missing))
             queries.complete(stories, every, base)
             serializer = self.get_serializer_class()(
                 context={**self.get_serializer_context(), "fields": every}
             )
+            renderer = SafeJSONRenderer()
             fresh = {}
             for story in stories:
                 with tagcache.recording() as rec:
                     # Found again (kept by `complete`): passes on the tags of what it shows.
                     rendering.cached_feed_bodies([story.body])
-                    data = dict(serializer.to_representation(story))
+                    data = {
+                        name: bytes(renderer.encode(value))
+                        for name, value in serializer.to_representation(story).items()
+                    }
                 rec.started = started
                 rec.tags |= tagcache.tags_of(story) | {tagcache.about(story)}
                 rec.tags |= {tagcache.tag(c) for c in story.api_mentions["contributors"]}
@@ -213,8 +264,12 @@ class ArticleMixin:
             tagcache.store_many(fresh, REPRESENTATION_SECONDS)
             for key, (data, _) in fresh.items():
                 found[key] = data
-        order = [name for name in self.get_serializer_class()().fields if name in self.fields]
-        return [{name: found[keys[pk]][name] for name in order} for pk in pks if keys[pk] in found]
+        order = [name for name in field_names(self.get_serializer_class()) if name in self.fields]
+        return [
+            Encoded(b"{" + b",".join(_encoded_name(n) + found[keys[pk]][n] for n in order) + b"}")
+            for pk in pks
+            if keys[pk] in found
+        ]
 
 
 @extend_schema(parameters=ARTICLE_PARAMETERS, summary="Published stories, newest first")
@@ -446,7 +501,7 @@ class GoneList(PublicView, generics.ListAPIView):
         tagcache.depend(changes.CHANGES_TAG, tagcache.list_of(Article))
 
     def wanted_fields(self):
-        return set(self.get_serializer_class()().fields)
+        return set(field_names(self.get_serializer_class()))
 
     def get_queryset(self):
         kind = self.request.query_params.get("kind") or "article"

@@ -258,3 +258,30 @@ def test_kept_representations_are_used_until_what_they_show_changes(
     mentioned = listed()[story.slug]["mentions"]["artists"]
     assert "Renamed Artist" in [a["name"] for a in mentioned]
     assert listed()[other.slug]["headline"] == other.headline
+
+
+def test_kept_stories_are_sent_as_first_written(client, settings, memory_cache):
+    settings.PAGE_CACHE_SECONDS = 0  # every request reaches the view
+    hostile = '</script><script>alert("x")</script> & <!--'
+    story = make_full_story(count=2, headline=hostile, dek=hostile)
+    make_article(headline=hostile, tags=[hostile])
+    for url in ("/api/v1/articles/", f"/api/v1/articles/{story.slug}/"):
+        first = client.get(url).content
+        again = client.get(url).content  # from the kept representations
+        assert again == first
+        assert b"<" not in again and b">" not in again and b"&" not in again
+    detail = json.loads(again)
+    assert detail["headline"] == hostile and detail["dek"] == hostile
+    kept = client.get("/api/v1/articles/", {"fields": "headline,tags"}).json()["results"]
+    assert [set(item) for item in kept] == [{"headline", "tags"}] * 2
+    assert {t["name"] for item in kept for t in item["tags"]} >= {hostile}
+
+
+def test_responses_are_compact_whatever_the_accept_header_asks(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    story = make_article()
+    plain = client.get(f"/api/v1/articles/{story.slug}/").content
+    asked = client.get(
+        f"/api/v1/articles/{story.slug}/", headers={"Accept": "application/json; indent=4"}
+    )
+    assert asked.content == plain and b"\n" not in plain
