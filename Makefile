@@ -74,6 +74,10 @@ bench: setup
 	@# The archive at 10,000 and 100,000 stories: seed_bulk, search, sitemaps, the admin list,
 	@# the cold article page (bench/bench_archive.py; ARCHIVE_ARGS="--sizes 1000 10000" for less).
 	-$(BIN)/python bench/bench_archive.py $(ARCHIVE_ARGS)
+	@# The read API without the page cache beside the pages it mirrors, in process, on 1,000
+	@# stories (bench/bench_api.py: p50 and CPU time of the home page vs the list, the article
+	@# page vs the API's story).
+	-$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_http.py $(BENCH_ARGS)
 
 # axe-core (pinned in package-lock.json) runs the browser tests' accessibility audit. Without npm
