@@ -78,6 +78,14 @@ def article_saved(article: Article, before: dict | None, *, raw: bool) -> None:
         Tombstone.objects.filter(kind=Tombstone.Kind.ARTICLE, slug=article.slug).delete()
 
 
+def articles_created(articles: list[Article]) -> None:
+    """`article_saved` for new articles written in bulk (`articles.services.create_articles`)."""
+    stamp(article.pk for article in articles)
+    public = [article.slug for article in articles if article.is_published]
+    if public:
+        Tombstone.objects.filter(kind=Tombstone.Kind.ARTICLE, slug__in=public).delete()
+
+
 def article_deleted(article: Article) -> None:
     ArticleChange.objects.filter(article_id=article.pk).delete()
     known = Tombstone.objects.filter(kind=Tombstone.Kind.ARTICLE, object_id=article.pk).exists()

@@ -6,6 +6,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from taggit.models import Tag
 
+from articles import services
 from articles.models import Article, Byline, Correction, TaggedArticle
 from images.models import Image
 from newsroom.rows import stored_row
@@ -28,6 +29,11 @@ def remember_visibility(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=Article, dispatch_uid="api.article_saved")
 def article_saved(sender, instance, raw=False, **kwargs):
     changes.article_saved(instance, instance.__dict__.pop("_api_before", None), raw=raw)
+
+
+@receiver(services.articles_created, sender=Article, dispatch_uid="api.articles_created")
+def articles_created(sender, articles, **kwargs):
+    changes.articles_created(articles)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="api.article_deleted")

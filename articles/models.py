@@ -437,13 +437,21 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
         request there that finds nothing is answered with a permanent redirect to its current
         address (`articles.middleware.FormerAddressMiddleware`). An address another story kept
         moves to this one. The story's current address is not kept (None)."""
+        path = self.former_path(address)
+        if path is None:
+            return None
+        former, _ = FormerAddress.objects.update_or_create(path=path, defaults={"article": self})
+        return former
+
+    def former_path(self, address: str) -> str | None:
+        """`address` as `keep_address` would keep it for this story: None for its current
+        address; ValueError for one too long to keep."""
         path = normalize_address(address)
         if path == normalize_address(self.get_absolute_url()):
             return None
         if len(path) > FormerAddress.MAX_LENGTH:
             raise ValueError(f"An address is at most {FormerAddress.MAX_LENGTH} characters.")
-        former, _ = FormerAddress.objects.update_or_create(path=path, defaults={"article": self})
-        return former
+        return path
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -19,7 +19,7 @@ import difflib
 import re
 
 import reversion
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -33,6 +33,9 @@ from projects.models import MediaProject
 
 from .models import Article, Byline, Correction, TaggedArticle
 
+# What an article's revision holds besides the article itself.
+FOLLOWED = ("bylines", "corrections", "tagged_items")
+
 
 def register() -> None:
     # The admin's VersionAdmin registers the article first, following its inlines only; the
@@ -40,7 +43,7 @@ def register() -> None:
     for model in (Article, Byline, Correction, TaggedArticle):
         if reversion.is_registered(model):
             reversion.unregister(model)
-    reversion.register(Article, follow=["bylines", "corrections", "tagged_items"])
+    reversion.register(Article, follow=list(FOLLOWED))
     reversion.register(Byline)
     reversion.register(Correction)
     reversion.register(TaggedArticle)
@@ -280,6 +283,49 @@ def restore(article, version) -> list[str]:
 
 
 ORIGINAL_COMMENT = "As the story stood before its first edit in the admin."
+
+
+def keep_first_revisions(articles, *, comment: str, date_created) -> None:
+    """A revision for each of several new articles, as `reversion.create_revision` would keep
+    it around their first save (the article, its bylines, corrections and tags), written with
+    one insert of revisions and one of versions for them all. Their bylines, corrections, tags
+    and related projects are read with one query each for them all."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import serializers
+    from django.db import router
+    from reversion.models import Revision
+
+    articles = list(articles)
+    if not articles:
+        return
+    # With what each record's name shows, and the article's many-to-many fields, part of its
+    # version too.
+    models.prefetch_related_objects(
+        articles,
+        models.Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
+        "corrections",
+        models.Prefetch("tagged_items", queryset=TaggedArticle.objects.select_related("tag")),
+        "related_projects",
+    )
+    revisions = Revision.objects.bulk_create(
+        [Revision(date_created=date_created, comment=comment) for _ in articles]
+    )
+    versions = []
+    for article, revision in zip(articles, revisions, strict=True):
+        for obj in [article, *(obj for name in FOLLOWED for obj in getattr(article, name).all())]:
+            model = type(obj)
+            versions.append(
+                Version(
+                    revision=revision,
+                    content_type=ContentType.objects.get_for_model(model),
+                    object_id=str(obj.pk),
+                    db=router.db_for_write(model, instance=obj),
+                    format="json",
+                    serialized_data=serializers.serialize("json", (obj,)),
+                    object_repr=str(obj),
+                )
+            )
+    Version.objects.bulk_create(versions)
 
 
 def keep_original(article_pk) -> None:

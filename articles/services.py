@@ -6,9 +6,15 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
 
 from . import rendering, search, shortcodes
 from .shortcodes import Shortcode
+
+# Sent by `create_articles` with `articles`, the new articles, once they are written: what
+# other apps keep for each saved article is written for them too.
+articles_created = Signal()
 
 
 @dataclass(frozen=True)
@@ -81,18 +87,35 @@ def check_body(body: str) -> list[BodyProblem]:
     """Every problem in a body, in source order: syntax first found by the parser, then
     references that resolve to nothing, with the closest existing names suggested, and links
     whose address is not allowed."""
-    nodes = rendering.parse(body)
-    capped = shape_problems(body, nodes)
-    if capped:
-        # The rest of the check would cost what the cap is there to avoid.
-        return capped
+    return check_bodies([body])[0]
+
+
+def check_bodies(bodies: list[str]) -> list[list[BodyProblem]]:
+    """`check_body` of each of several bodies (an import's), with one look-up per tag name for
+    them all."""
+    parsed = [rendering.parse(body) for body in bodies]
+    capped = [shape_problems(body, nodes) for body, nodes in zip(bodies, parsed, strict=True)]
+    # The rest of the check would cost what the cap is there to avoid.
+    resolved = rendering.resolve(
+        node
+        for nodes, cap in zip(parsed, capped, strict=True)
+        if not cap
+        for node in nodes
+        if isinstance(node, Shortcode)
+    )
+    return [
+        cap or _problems(body, nodes, resolved)
+        for body, nodes, cap in zip(bodies, parsed, capped, strict=True)
+    ]
+
+
+def _problems(body: str, nodes: list, resolved: dict) -> list[BodyProblem]:
     names = rendering.tag_names()
     problems = [
         BodyProblem(p.line, p.column, p.message, p.severity)
         for p in shortcodes.find_problems(body, names)
     ]
     tags = [node for node in nodes if isinstance(node, Shortcode)]
-    resolved = rendering.resolve(tags)
     place = shortcodes.LineIndex(body)
     unresolved: dict[str, list[Shortcode]] = {}
     for node in tags:
@@ -122,15 +145,26 @@ def check_body(body: str) -> list[BodyProblem]:
 
 def derived_mentions(body: str) -> dict[str, set[int]]:
     """The primary keys of the artists and projects a body links to, by tag name."""
-    nodes = rendering.reader_nodes(body)
-    tags = [node for node in nodes if isinstance(node, Shortcode)]
-    resolved = rendering.resolve(tags)
-    found: dict[str, set[int]] = {"artist": set(), "project": set()}
-    for node in tags:
-        obj = resolved[id(node)]
-        if obj is not None and node.name in found:
-            found[node.name].add(obj.pk)
-    return found
+    return derived_mentions_many([body])[0]
+
+
+def derived_mentions_many(bodies: list[str]) -> list[dict[str, set[int]]]:
+    """`derived_mentions` of each of several bodies, with one look-up per tag name for them
+    all."""
+    tags = [
+        [node for node in rendering.reader_nodes(body) if isinstance(node, Shortcode)]
+        for body in bodies
+    ]
+    resolved = rendering.resolve(node for nodes in tags for node in nodes)
+    mentions = []
+    for nodes in tags:
+        found: dict[str, set[int]] = {"artist": set(), "project": set()}
+        for node in nodes:
+            obj = resolved[id(node)]
+            if obj is not None and node.name in found:
+                found[node.name].add(obj.pk)
+        mentions.append(found)
+    return mentions
 
 
 def sync_mentions(article) -> None:
@@ -161,6 +195,90 @@ def keep_former_addresses(article, *, before: tuple[str, str, str | None] | None
         article.keep_address(reverse("articles:detail", kwargs={"slug": before[0]}))
     if article.legacy_path and (before is None or before[2] != article.legacy_path):
         article.keep_address(article.legacy_path)
+
+
+def create_articles(
+    articles: list,
+    *,
+    contributors: list[list],
+    tags: list[list],
+    addresses: list[list[str]],
+    comment: str,
+) -> None:
+    """Save new articles (unsaved `Article`s, checked already) with what each save would derive,
+    in bulk: for each, its bylines (`contributors` in order), its tags (saved `Tag`s), the
+    addresses it leads from (each as `Article.former_path` gives it), its body text, mentions
+    and search entry, its first revision (with `comment`), the cache purges and what other apps
+    keep (`articles_created`). For an import of thousands of stories, where a save each costs
+    many times more; in one transaction, so a batch is written whole or not at all."""
+    from django.urls import reverse
+
+    from newsroom import tagcache
+    from newsroom.apps import clean_text_fields, linked_tags, saved_tags
+
+    from . import revisions, sitemaps
+    from .models import Article, Byline, FormerAddress, TaggedArticle
+
+    if not articles:
+        return
+    # Dated as a save's revision is: as the save begins.
+    started = timezone.now()
+    for article in articles:
+        clean_text_fields(Article, article)
+        article.body_text = rendering.plain_text(article.body)
+    mentions = derived_mentions_many([article.body for article in articles])
+    with transaction.atomic():
+        Article.objects.bulk_create(articles)
+        bylines = Byline.objects.bulk_create(
+            Byline(article=article, contributor=contributor, position=position)
+            for article, people in zip(articles, contributors, strict=True)
+            for position, contributor in enumerate(people)
+        )
+        tagged = TaggedArticle.objects.bulk_create(
+            TaggedArticle(content_object=article, tag=tag)
+            for article, found in zip(articles, tags, strict=True)
+            for tag in found
+        )
+        links = {"artist": Article.artists, "project": Article.projects}
+        for name, descriptor in links.items():
+            through = descriptor.through
+            source = descriptor.field.m2m_field_name() + "_id"
+            target = descriptor.field.m2m_reverse_field_name() + "_id"
+            through.objects.bulk_create(
+                through(**{source: article.pk, target: pk})
+                for article, found in zip(articles, mentions, strict=True)
+                for pk in sorted(found[name])
+            )
+        # A story's own address leads nowhere else (keep_former_addresses).
+        current = {reverse("articles:detail", kwargs={"slug": a.slug}) for a in articles}
+        FormerAddress.objects.filter(path__in=current).delete()
+        kept = {}
+        for article, paths in zip(articles, addresses, strict=True):
+            for path in paths:
+                if path not in current:
+                    kept[path] = article
+        former = FormerAddress.objects.bulk_create(
+            [FormerAddress(path=path, article=article) for path, article in kept.items()],
+            update_conflicts=True,
+            unique_fields=["path"],
+            update_fields=["article"],
+        )
+        ids = [article.pk for article in articles]
+        search.update_vectors(ids)
+        revisions.keep_first_revisions(articles, comment=comment, date_created=started)
+        purged = set()
+        for record in [*articles, *bylines, *tagged, *former]:
+            purged.update(saved_tags(type(record), record))
+        for article, found, labels in zip(articles, mentions, tags, strict=True):
+            tag_model = TaggedArticle.tag.field.related_model
+            purged.update(linked_tags(TaggedArticle, article, tag_model, [t.pk for t in labels]))
+            for name, descriptor in links.items():
+                model = descriptor.field.related_model
+                purged.update(linked_tags(descriptor.through, article, model, found[name]))
+            purged.add(sitemaps.article_page_tag(article.pk))
+        tagcache.purge_on_commit(sorted(purged))
+        tagcache.purge_on_commit(lambda: Article.objects.filter(pk__in=ids).cache_tags())
+        articles_created.send(sender=Article, articles=articles)
 
 
 def resync_articles_containing(tag: str, needles: list[str]) -> None:

@@ -87,17 +87,29 @@ def purge_saved(sender, instance, **kwargs):
     """A record saved or deleted: what shows it, lists of its kind, and lists of what relates to
     each record it points at, and pointed at before the save (a credit changes its project's
     and its artist's pages)."""
+    from . import tagcache
+
+    before = instance.__dict__.pop("_links_before", None) or {}
+    tags = saved_tags(sender, instance, before)
+    if tags:
+        tagcache.purge_on_commit(tags)
+
+
+def saved_tags(sender, instance, before: dict | None = None) -> list[str]:
+    """What a record's save or deletion purges (see `purge_saved`): none for a model whose
+    records are not cached. `before` is the row the save replaced, if any. A bulk write
+    (`articles.services.create_articles`) purges the same tags for each record it writes."""
     if not _tracked(sender):
-        return
+        return []
     from . import tagcache
 
     tags = [tagcache.tag(instance), tagcache.list_of(sender)]
-    before = instance.__dict__.pop("_links_before", None) or {}
+    before = before or {}
     for field in _links(sender):
         label = field.related_model._meta.concrete_model._meta.label_lower
         for value in {getattr(instance, field.attname), before.get(field.attname)} - {None}:
             tags += [tagcache.about_key(label, value), tagcache.pointed_at_key(label, value)]
-    tagcache.purge_on_commit(tags)
+    return tags
 
 
 def purge_related(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -108,11 +120,19 @@ def purge_related(sender, instance, action, reverse, model, pk_set, **kwargs):
 
     if action == "pre_clear":
         pk_set = _linked_pks(sender, instance, model)
+    tagcache.purge_on_commit(linked_tags(sender, instance, model, pk_set))
+
+
+def linked_tags(through, instance, model, pks) -> list[str]:
+    """What adding or removing links from `instance` to the `model` records `pks` purges (see
+    `purge_related`)."""
+    from . import tagcache
+
     label = model._meta.concrete_model._meta.label_lower
-    tags = [tagcache.tag(instance), tagcache.about(instance), tagcache.list_of(sender)]
-    for pk in pk_set or ():
+    tags = [tagcache.tag(instance), tagcache.about(instance), tagcache.list_of(through)]
+    for pk in pks or ():
         tags += [f"{label}:{pk}", tagcache.about_key(label, pk)]
-    tagcache.purge_on_commit(tags)
+    return tags
 
 
 def _linked_pks(through, instance, model) -> list:
