@@ -2,11 +2,19 @@
 
 Each export is read twice, as a stream (`wxr.read`): the first pass imports the attachments as
 library photos and notes every post's id, type and address (so a body can link to a post that
-comes later in the file); the second converts and saves the posts. Every post is saved in a
-transaction of its own through the admin's own form (`ArticleAdminForm`: the field checks and
-the body check), with its bylines and its revision, so a crash leaves no half-imported post and
-a re-run finishes the job. Records remember the WordPress site and id they came from
-(`ImportedPost`, `ImportedAuthor`), so a second run of the same export changes nothing.
+comes later in the file); the second converts and saves the posts, a batch of them
+(`BATCH_SIZE`) in each transaction, so a crash leaves no half-imported post and a re-run
+finishes the job.
+
+A new post gets the article's checks (the model's field checks and the body check, for the
+whole batch at once) and is saved with the others of its batch by
+`articles.services.create_articles`, which writes what a save derives (bylines, tags, mentions,
+search entry, former addresses, first revision) in bulk. A post the checks refuse, a post
+imported before whose export record changed, and every post of a batch the database refused
+(a slug taken meanwhile) go through the admin's own form one at a time (`ArticleAdminForm`),
+which says why it refuses one. Records remember the WordPress site and id they came from
+(`ImportedPost`, `ImportedAuthor`) and a digest of the export's record, so a second run of the
+same export changes nothing and converts nothing again.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -28,15 +37,18 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import Truncator, slugify
+from taggit.models import Tag
+from taggit.utils import parse_tags
 
-from articles.forms import ArticleAdminForm
+from articles import services
+from articles.forms import ArticleAdminForm, body_length_validator
 from articles.models import Article, Byline
 from images.models import Image
 from newsroom import tagcache
 from newsroom.links import reverse
-from newsroom.text import clean_line
+from newsroom.text import clean_line, clean_lines
 from people.models import Artist, Contributor
 
 from . import convert, wxr
@@ -60,6 +72,13 @@ STATUS = {
 }
 NO_DATE = "0000-00-00 00:00:00"
 PURGE_EVERY = 1000
+# Posts saved in one transaction. A batch's look-ups and writes are one query each, whatever its
+# size; a bigger batch holds more posts in memory and more work to redo after a crash.
+BATCH_SIZE = 200
+REVISION_COMMENT = "Imported from WordPress"
+# Article fields whose checks the import has made already: the lead photo is one it imported or
+# found, and the slug one it found free (the database refuses a taken one all the same).
+CHECKED_BY_THE_IMPORT = ["lead_image", "reviewed_project"]
 # Past this many records to purge at once, everything kept is purged instead (see
 # tagcache.purges_deferred): one write rather than one per record.
 CLEAR_CACHE_OVER = 2000
@@ -92,6 +111,12 @@ class Report:
             f"WordPress {item.get('wp:post_type', 'post')} {item.post_id} "
             f"“{Truncator(title).chars(60)}”: {message}"
         )
+
+    def add(self, other: Report) -> None:
+        self.counts.update(other.counts)
+        self.skipped.update(other.skipped)
+        self.problems.extend(other.problems)
+        self.refused.extend(other.refused)
 
     def lines(self) -> list[str]:
         lines = []
@@ -161,6 +186,24 @@ class _Post:
     status: str
 
 
+@dataclass
+class _NewPost:
+    """A post never imported before, converted and ready for the checks."""
+
+    item: wxr.Item
+    post_type: str
+    article: Article
+    authors: list[tuple[str, str]]
+    tags: list[str]
+    digest: str
+    source: str
+    # The post's report, and what its conversion added once the checks accept it.
+    report: Report
+    prepared: Report
+    refused: bool = False
+    addresses: list[str] = field(default_factory=list)
+
+
 class Importer:
     def __init__(
         self,
@@ -189,8 +232,12 @@ class Importer:
         self.posts: dict[int, _Post] = {}
         self.conflicts: set[int] = set()
         self.slugs_taken: set[str] = set()
+        self.slugs_in_use: set[str] = set()
         self.contributors: dict[str, Contributor] = {}
+        self.tags: dict[str, Tag] = {}
         self.context: convert.Context | None = None
+        # What every post's conversion depends on besides its own record (see _source_digest).
+        self.run_digest = ""
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -215,15 +262,26 @@ class Importer:
             flush_purges()
             total = sum(1 for post in self.posts.values() if post.post_type in self.post_types)
             done = 0
-            for path in self.paths:
-                for record in self._items(path):
-                    if record.get("wp:post_type") == "attachment":
-                        continue
-                    if self._post(record):
-                        done += 1
-                        self.progress("posts", done, total)
-                        if done % PURGE_EVERY == 0:
-                            flush_purges()
+            for batch in self._batches():
+                for _ in range(self._batch(batch)):
+                    done += 1
+                    self.progress("posts", done, total)
+                    if done % PURGE_EVERY == 0:
+                        flush_purges()
+
+    def _batches(self):
+        """The posts of every file (attachments left out), BATCH_SIZE at a time."""
+        batch: list[wxr.Item] = []
+        for path in self.paths:
+            for record in self._items(path):
+                if record.get("wp:post_type") == "attachment":
+                    continue
+                batch.append(record)
+                if len(batch) == BATCH_SIZE:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
 
     def _items(self, path: Path):
         try:
@@ -310,11 +368,15 @@ class Importer:
                 post.slug = existing[post.wp_id]
                 self.slugs_taken.add(post.slug)
         by_path: dict[str, str] = {}
-        for post in self.posts.values():
-            if post.post_type not in self.post_types or post.wp_id in self.conflicts:
-                continue
-            if post.status not in STATUS:  # trashed, or a status this import skips
-                continue
+        wanted = [
+            post
+            for post in self.posts.values()
+            if post.post_type in self.post_types
+            and post.wp_id not in self.conflicts
+            and post.status in STATUS  # not trashed, nor a status this import skips
+        ]
+        self._note_slugs_in_use([post.wanted_slug[:200] for post in wanted if not post.slug])
+        for post in wanted:
             if not post.slug:
                 post.slug = self._free_slug(post)
             new = reverse("articles:detail", kwargs={"slug": post.slug})
@@ -331,11 +393,32 @@ class Importer:
             ),
             artist_slugs=frozenset(Artist.objects.values_list("slug", flat=True)),
         )
+        context = self.context
+        self.run_digest = _digest(
+            CONVERSION_VERSION,
+            sorted(context.images_by_attachment.items()),
+            sorted(context.images_by_file.items()),
+            sorted(context.posts_by_path.items()),
+            sorted(context.site_hosts),
+            sorted(context.artist_ids),
+            sorted(context.artist_slugs),
+            sorted(self.authors.items()),
+            sorted(self.terms.items()),
+            self.blog_path,
+        )
+
+    def _note_slugs_in_use(self, slugs: list[str]) -> None:
+        """Which of these slugs stories here have already, looked up a thousand at a time."""
+        for start in range(0, len(slugs), 1000):
+            chunk = slugs[start : start + 1000]
+            self.slugs_in_use.update(
+                Article.objects.filter(slug__in=chunk).values_list("slug", flat=True)
+            )
 
     def _free_slug(self, post: _Post) -> str:
         base = post.wanted_slug
         slug = base[:200]
-        if slug in self.slugs_taken or Article.objects.filter(slug=slug).exists():
+        if slug in self.slugs_taken or slug in self.slugs_in_use:
             suffix = f"-{post.wp_id}"
             slug = base[: 200 - len(suffix)] + suffix
         self.slugs_taken.add(slug)
@@ -436,23 +519,94 @@ class Importer:
 
     # --- pass 2: posts ----------------------------------------------------------------------
 
+    def _batch(self, items: list[wxr.Item]) -> int:
+        """Import a batch of posts in one transaction; how many of them count as posts."""
+        contributors, tags = dict(self.contributors), dict(self.tags)
+        try:
+            with transaction.atomic():
+                reports, counted = self._import_batch(items)
+        except IntegrityError:
+            # A row the checks could not foresee (a slug or an address taken since the run
+            # began): each post of the batch again on its own, through the admin's form.
+            self.contributors, self.tags = contributors, tags
+            return sum(self._post(item) for item in items)
+        for report in reports:
+            self.report.add(report)
+        return counted
+
+    def _import_batch(self, items: list[wxr.Item]) -> tuple[list[Report], int]:
+        """Each post's report, in the export's order, and how many count as posts. Nothing is
+        added to the run's report here: it is added once the batch is committed."""
+        ids = [item.post_id for item in items if item.post_id is not None]
+        records = {
+            row["wp_id"]: row
+            for row in ImportedPost.objects.filter(site=self.site, wp_id__in=ids).values(
+                "wp_id", "article_id", "source_digest", "local_digest", "article__updated_at"
+            )
+        }
+        reports: list[Report] = []
+        new: list[_NewPost] = []
+        counted = 0
+        for item in items:
+            report = Report()
+            reports.append(report)
+            with self._reporting_to(report):
+                admitted = self._admit(item)
+                if admitted is None:
+                    continue
+                counted += 1
+                if admitted is True:
+                    continue
+                post_type, status = admitted
+                record = records.get(item.post_id)
+                if record is None:
+                    new.append(self._prepare(item, post_type, status, report))
+                    continue
+                self._known(item, post_type, status, record)
+        self._check(new)
+        for post in new:
+            if post.refused:
+                # The admin's form says why, as it would to an editor.
+                with self._reporting_to(post.report):
+                    self._save_one(post.item, post.post_type, post.item.get("wp:status").strip())
+        self._create([post for post in new if not post.refused])
+        return reports, counted
+
+    @contextmanager
+    def _reporting_to(self, report: Report):
+        kept, self.report = self.report, report
+        try:
+            yield report
+        finally:
+            self.report = kept
+
     def _post(self, item: wxr.Item) -> bool:
+        """Import one post in a transaction of its own, through the admin's form."""
+        admitted = self._admit(item)
+        if isinstance(admitted, tuple):
+            self._save_one(item, *admitted)
+            return True
+        return bool(admitted)
+
+    def _admit(self, item: wxr.Item) -> tuple[str, str] | bool | None:
+        """A post's type and status when it is to be imported; else, once the report says why
+        not, True when it counts as a post (trashed, too long) and None when it does not."""
         post_type = item.get("wp:post_type", "post").strip()
         status = item.get("wp:status").strip()
         wp_id = item.post_id
         if wp_id is None:
-            return False
+            return None
         if wp_id in self.conflicts:
             self.report.skip("post", "id used by another record of the export")
             self.report.problem(item, "the export uses this id for records of two types; skipped.")
-            return False
+            return None
         if item.comments:
             self.report.counts["comment", "skipped"] += item.comments
             self.report.skipped["comment", "comments are not imported"] += item.comments
         if post_type not in self.post_types:
             reason = SKIPPED_TYPES.get(post_type, f"{post_type} records are not imported")
             self.report.skip("post", reason)
-            return False
+            return None
         if status == "trash":
             self.report.skip("post", "in the trash")
             return True
@@ -464,13 +618,147 @@ class Importer:
             self.report.skip("post", "longer than a story can be")
             self.report.problem(item, "the post is too long to import; skipped.")
             return True
+        return post_type, status
+
+    def _save_one(self, item: wxr.Item, post_type: str, status: str) -> None:
         try:
             with transaction.atomic():
                 self._save_post(item, post_type, status)
         except _Skip as skip:
             self.report.skip("post", skip.reason)
             self.report.problem(item, skip.detail)
-        return True
+
+    def _source_digest(self, item: wxr.Item) -> str:
+        """The export's record as this run reads it: when it and everything its conversion
+        depends on are the same as last time, so is the conversion."""
+        return _digest(self.run_digest, item.fields, item.categories, item.meta)
+
+    def _known(self, item: wxr.Item, post_type: str, status: str, record: dict) -> None:
+        """A post imported before: unchanged when its export record is, else as `_save_post`
+        finds it (updated, or unchanged once converted)."""
+        if record["article_id"] is not None and record["source_digest"] != self._source_digest(
+            item
+        ):
+            self._save_one(item, post_type, status)
+            return
+        self._lead_image(item)  # reported whether the post changed or not
+        if record["article_id"] is None:
+            self.report.skip("post", "deleted here")
+            self.report.problem(
+                item, "deleted on this site since an earlier import; not imported again."
+            )
+            return
+        self.report.count("post", "unchanged")
+        updated_at = record["article__updated_at"]
+        if record["local_digest"] and record["local_digest"] != updated_at.isoformat():
+            self.report.problem(item, "edited here since the import; the edits were kept.")
+
+    def _prepare(self, item: wxr.Item, post_type: str, status: str, report: Report) -> _NewPost:
+        """A new post converted, reported (in its own report, until the checks accept it) as
+        `_save_post` reports it up to the form's checks."""
+        with self._reporting_to(Report()) as prepared:
+            return self._converted(item, post_type, status, report, prepared)
+
+    def _converted(self, item, post_type, status, report, prepared) -> _NewPost:
+        fields = self._fields(item, status)
+        conversion = convert.convert(item.get("content:encoded"), self.context)
+        authors = self._author_keys(item)
+        lead_image = self._lead_image(item)
+        digest = _digest(CONVERSION_VERSION, fields, conversion.body, authors, lead_image)
+        for problem in conversion.problems:
+            self.report.problem(item, problem)
+        if fields.pop("_untitled", False):
+            self.report.problem(item, "no title; it was given one naming its WordPress id.")
+        for note in fields.pop("_notes"):
+            self.report.problem(item, note)
+        # As the admin's form takes them (newsroom.forms.CleanTextMixin, BodyField).
+        article = Article(
+            headline=clean_line(fields["headline"]).strip(),
+            slug=self.posts[item.post_id].slug,
+            dek=clean_line(fields["dek"]).strip(),
+            body=clean_lines(clean_lines(conversion.body).strip()),
+            status=fields["status"],
+            published_at=fields["published_at"],
+            revised_at=fields["revised_at"],
+            source="",
+            legacy_path=None,
+            lead_image_id=lead_image or None,
+        )
+        return _NewPost(
+            item=item,
+            post_type=post_type,
+            article=article,
+            authors=authors,
+            tags=parse_tags(fields["tags"]),
+            digest=digest,
+            source=self._source_digest(item),
+            report=report,
+            prepared=prepared,
+        )
+
+    def _check(self, posts: list[_NewPost]) -> None:
+        """The article's checks, with the body check for all the posts at once: a post any of
+        them refuses is marked refused."""
+        too_long = body_length_validator()
+        for post, problems in zip(
+            posts, services.check_bodies([post.article.body for post in posts]), strict=True
+        ):
+            try:
+                too_long(post.article.body)
+                post.article.full_clean(
+                    exclude=CHECKED_BY_THE_IMPORT, validate_unique=False, validate_constraints=False
+                )
+            except ValidationError:
+                post.refused = True
+            if any(problem.severity == "error" for problem in problems):
+                post.refused = True
+
+    def _create(self, posts: list[_NewPost]) -> None:
+        """Save new posts that passed the checks, with one write of each kind for them all."""
+        if not posts:
+            return
+        for post in posts:
+            with self._reporting_to(post.prepared):
+                post.addresses = self._addresses(post.article, post.item)
+                self.report.count("post", "imported")
+            post.report.add(post.prepared)
+        with self._reporting_to(posts[0].report):
+            contributors = [
+                [self._contributor(login, name) for login, name in post.authors] for post in posts
+            ]
+        self._load_tags({name for post in posts for name in post.tags})
+        services.create_articles(
+            [post.article for post in posts],
+            contributors=contributors,
+            tags=[[self.tags[name] for name in post.tags] for post in posts],
+            addresses=[post.addresses for post in posts],
+            comment=REVISION_COMMENT,
+        )
+        ImportedPost.objects.bulk_create(
+            ImportedPost(
+                site=self.site,
+                wp_id=post.item.post_id,
+                post_type=post.post_type,
+                article=post.article,
+                old_address=post.item.get("link").strip()[:500],
+                wordpress_digest=post.digest,
+                source_digest=post.source,
+                # What `_local_digest` reads: the save's `updated_at`.
+                local_digest=post.article.updated_at.isoformat(),
+            )
+            for post in posts
+        )
+
+    def _load_tags(self, names: set[str]) -> None:
+        """The tags of these names, found or made as the article form's tag field does."""
+        missing = sorted(names - self.tags.keys())
+        if not missing:
+            return
+        for tag in Tag.objects.filter(name__in=missing):
+            self.tags[tag.name] = tag
+        for name in missing:
+            if name not in self.tags:
+                self.tags[name], _ = Tag.objects.get_or_create(name=name, defaults={"name": name})
 
     def _save_post(self, item: wxr.Item, post_type: str, status: str) -> None:
         wp_id = item.post_id
@@ -493,6 +781,10 @@ class Importer:
                 )
             if record.wordpress_digest == digest:
                 self.report.count("post", "unchanged")
+                # What it depends on changed, not what it became: known the next time.
+                ImportedPost.objects.filter(pk=record.pk).update(
+                    source_digest=self._source_digest(item)
+                )
                 if record.local_digest and record.local_digest != article.updated_at.isoformat():
                     self.report.problem(item, "edited here since the import; the edits were kept.")
                 return
@@ -525,7 +817,7 @@ class Importer:
             raise _Skip("refused by the article checks", f"not imported: {errors}")
         with reversion.create_revision():
             article = form.save()
-            reversion.set_comment("Imported from WordPress")
+            reversion.set_comment(REVISION_COMMENT)
             self._bylines(article, authors)
         if revised_at is not None:
             Article.objects.filter(pk=article.pk).update(revised_at=revised_at)
@@ -539,6 +831,7 @@ class Importer:
                 "image": None,
                 "old_address": item.get("link").strip()[:500],
                 "wordpress_digest": digest,
+                "source_digest": self._source_digest(item),
                 "local_digest": self._local_digest(article),
             },
         )
@@ -697,13 +990,24 @@ class Importer:
     # --- addresses --------------------------------------------------------------------------
 
     def _keep_addresses(self, article: Article, item: wxr.Item) -> None:
+        for path in self._addresses(article, item):
+            article.keep_address(path)
+
+    def _addresses(self, article: Article, item: wxr.Item) -> list[str]:
+        """The post's old addresses as the story keeps them (`Article.former_path`); one that
+        cannot be kept is reported."""
+        paths = []
         for address in (item.get("link").strip(), f"{self.blog_path}?p={item.post_id}"):
             if not address:
                 continue
             try:
-                article.keep_address(address)
+                path = article.former_path(address)
             except ValueError as error:
                 self.report.problem(item, f"its old address was not kept: {error}")
+                continue
+            if path is not None:
+                paths.append(path)
+        return paths
 
 
 class _Skip(Exception):

@@ -27,6 +27,9 @@ class ImportedPost(models.Model):
     # record when the first changed, and can tell when editors changed the second.
     wordpress_digest = models.CharField(max_length=64)
     local_digest = models.CharField(max_length=64, blank=True)
+    # The export's record itself, with what its conversion depends on: the same again is
+    # unchanged without being converted again.
+    source_digest = models.CharField(max_length=64, blank=True)
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -216,51 +216,6 @@ def test_pages_are_imported_when_asked(uploads, known_people, capsys):
     assert "Posts: 8 imported, 3 skipped" in out
 
 
-def test_a_crash_leaves_no_half_imported_post_and_a_rerun_finishes(
-    uploads, known_people, capsys, monkeypatch
-):
-    from wordpress import importer
-
-    original = importer.Importer._bylines
-
-    def failing(self, article, authors):
-        if article.slug == "808s-heartbreak":
-            raise RuntimeError("power cut")
-        return original(self, article, authors)
-
-    monkeypatch.setattr(importer.Importer, "_bylines", failing)
-    with pytest.raises(RuntimeError):
-        run_import(media_dir=str(uploads))
-    assert not Article.objects.filter(slug="808s-heartbreak").exists()
-    assert Article.objects.filter(slug=STORY).exists()
-    monkeypatch.setattr(importer.Importer, "_bylines", original)
-    out = run_import(capsys=capsys, media_dir=str(uploads))
-    assert Article.objects.filter(slug="808s-heartbreak").exists()
-    assert "Posts: 6 imported, 1 unchanged, 4 skipped" in out
-
-
-def test_each_post_costs_the_same_queries_however_many_there_are(tmp_path, known_people):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from .conftest import export, item
-
-    runs = iter(range(1, 100))
-
-    def queries(n):
-        run = next(runs)
-        path = tmp_path / f"{run}.xml"
-        story = "<p>A <em>short</em> story.</p>"
-        path.write_bytes(export(*(item(run * 10 + i, f"Post {run}", story) for i in range(n))))
-        with CaptureQueriesContext(connection) as captured:
-            run_import(path)
-        return len(captured)
-
-    queries(1)  # the author's contributor is made once
-    one, two, four = queries(1), queries(2), queries(4)
-    assert four - two == 2 * (two - one)
-
-
 def test_a_site_split_over_two_files_with_links_on_another_host(tmp_path, known_people, capsys):
     from .conftest import export, item
 
