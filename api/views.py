@@ -217,6 +217,17 @@ def _representation_key(pk: int, base: str) -> str:
     return f"api:article:2:{tagcache.schema()}:{digest}:{pk}"
 
 
+# The first page of a list with given parameters, kept whole (see `ArticleList.list`).
+LIST_SECONDS = 60 * 60 * 24
+
+
+def _list_key(request) -> str | None:
+    if "cursor" in request.query_params:
+        return None
+    page = pagecache.page_key(request._request)  # the address with every parameter
+    return None if page is None else f"api:articles:1:{tagcache.schema()}:{page}"
+
+
 @functools.cache
 def _encoded_name(name: str) -> bytes:
     return SafeJSONRenderer().encode(name) + b":"
@@ -322,8 +333,27 @@ class ArticleList(ArticleMixin, PublicView, generics.ListAPIView):
         return stories
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.represent([story.pk for story in page]))
+        # A first page is kept whole, as JSON, under the address it was asked for, and sent
+        # as it is until a story it lists or shows, or any story, byline, correction or tag
+        # link, changes, or a scheduled story goes live: it is purged as the home page's
+        # list is. It is kept only with parameters the view accepted (as the page cache
+        # keeps pages); cursor pages are never kept.
+        key = _list_key(request)
+        if key is not None:
+            kept = tagcache.fetch(key)
+            if kept is not None:
+                return Response(Encoded(kept))
+        outer = tagcache.current()
+        with tagcache.recording() as rec:
+            if outer is not None:  # dated from the start of the request, which read the filters
+                rec.started = min(rec.started, outer.started)
+            tagcache.depend(*(tagcache.list_of(model) for model in self.list_kinds))
+            page = self.paginate_queryset(self.get_queryset())
+            response = self.get_paginated_response(self.represent([story.pk for story in page]))
+            content = SafeJSONRenderer().encode(response.data)
+        if key is not None and pagecache.params_accepted(request._request):
+            tagcache.store(key, bytes(content), rec, LIST_SECONDS)
+        return Response(content)
 
 
 @extend_schema(parameters=[FIELDS_PARAMETER], summary="A published story")

@@ -76,7 +76,7 @@ def _ignored(name: str) -> bool:
     return name.startswith("utm_") or name in TRACKING_PARAMS
 
 
-def _params_accepted(request) -> bool:
+def params_accepted(request) -> bool:
     """Whether the view accepted every parameter of the request, with the value it came with."""
     accepted = getattr(request, _ACCEPTED, {})
     return all(
@@ -182,7 +182,7 @@ class PageCacheMiddleware:
             response = self.get_response(request)
         if not _storable(response):
             return response
-        if not _params_accepted(request):
+        if not params_accepted(request):
             return self._not_kept(request, response)
         modified = time.time()
         self._validators(response, modified)

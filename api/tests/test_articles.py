@@ -1,7 +1,10 @@
 import json
-from datetime import datetime
+from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Correction
@@ -10,6 +13,7 @@ from newsroom.testing import (
     make_artist,
     make_contributor,
     make_full_story,
+    make_story_with_everything,
 )
 
 pytestmark = pytest.mark.django_db
@@ -210,7 +214,9 @@ def test_list_queries_do_not_grow(client, count, django_assert_num_queries, memo
         )
         story.related_projects.set(first.related_projects.all())
         Correction.objects.create(article=story, text="A fix.")
-    with django_assert_num_queries(13):
+    # The page's ids, the stories with their relations, the records their bodies name, and
+    # when the next scheduled story goes live (for how long the page may be kept).
+    with django_assert_num_queries(14):
         data = client.get("/api/v1/articles/", {"page_size": 50}).json()
     assert len(data["results"]) == count
     for story in data["results"]:
@@ -285,3 +291,125 @@ def test_responses_are_compact_whatever_the_accept_header_asks(client, settings)
         f"/api/v1/articles/{story.slug}/", headers={"Accept": "application/json; indent=4"}
     )
     assert asked.content == plain and b"\n" not in plain
+
+
+def listed_now(client, django_assert_num_queries, params=None):
+    """The list's stories by slug, checking that it is served kept: without a query."""
+    with django_assert_num_queries(0):
+        response = client.get("/api/v1/articles/", params or {})
+    return {a["slug"]: a for a in response.json()["results"]}
+
+
+def test_a_kept_list_is_purged_by_what_it_lists_and_shows(
+    client, settings, django_assert_num_queries, memory_cache
+):
+    settings.PAGE_CACHE_SECONDS = 0  # every request reaches the view
+    story = make_story_with_everything()
+    url = "/api/v1/articles/"
+
+    def listed():
+        first = {a["slug"]: a for a in client.get(url).json()["results"]}
+        assert listed_now(client, django_assert_num_queries) == first
+        return first
+
+    assert set(listed()) == {story.slug}
+    newer = make_article(headline="Just out")
+    make_article(headline="A draft", status=Article.Status.DRAFT)
+    assert set(listed()) == {story.slug, newer.slug}
+
+    story.tags.add("Festivals")
+    assert "festivals" in {t["slug"] for t in listed()[story.slug]["tags"]}
+    Correction.objects.create(article=story, text="A second fix.")
+    assert "A second fix." in [c["text"] for c in listed()[story.slug]["corrections"]]
+    extra = make_contributor(name="Third Writer")
+    story.bylines.create(contributor=extra, position=9)
+    assert listed()[story.slug]["bylines"][-1]["name"] == "Third Writer"
+    related = story.related_projects.get()
+    related.title = "Retitled"
+    related.save()
+    assert listed()[story.slug]["related_projects"][0]["title"] == "Retitled"
+    photo = story.lead_image
+    photo.alt_text = "New alt text"
+    photo.save()
+    assert listed()[story.slug]["lead_image"]["alt"] == "New alt text"
+
+    newer.status = Article.Status.DRAFT
+    newer.save()
+    assert set(listed()) == {story.slug}
+    story.delete()
+    assert listed() == {}
+
+
+def test_kept_filtered_lists_follow_their_filters(
+    client, settings, django_assert_num_queries, memory_cache
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    singer = make_artist()
+    tagged = make_article(tags=["Tour"])
+    other = make_article(body=f'[artist id="{singer.external_id}"]x[/artist]')
+    # In UTC, as a list is kept under (the page cache's rule too).
+    since = timezone.now().astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+    def slugs(**params):
+        first = {a["slug"] for a in client.get("/api/v1/articles/", params).json()["results"]}
+        assert set(listed_now(client, django_assert_num_queries, params)) == first
+        return first
+
+    assert slugs(tag="tour") == {tagged.slug}
+    assert slugs(updated_since=since) == set()
+    other.tags.add("Tour")
+    assert slugs(tag="tour") == {tagged.slug, other.slug}
+    singer.name = "Renamed"
+    singer.save()
+    assert slugs(updated_since=since) == {other.slug}
+    assert slugs(artist=singer.slug) == {other.slug}
+
+
+def test_a_kept_list_shows_a_scheduled_story_once_it_is_live(
+    client, settings, django_assert_num_queries, memory_cache
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    out = make_article()
+    when = timezone.now() + timezone.timedelta(hours=1)
+    coming = make_article(published_at=when)
+    client.get("/api/v1/articles/")
+    assert set(listed_now(client, django_assert_num_queries)) == {out.slug}
+    later = when + timezone.timedelta(minutes=1)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=later),
+        mock.patch("newsroom.tagcache.time.time", return_value=later.timestamp()),
+    ):
+        slugs = [a["slug"] for a in client.get("/api/v1/articles/").json()["results"]]
+    assert slugs == [coming.slug, out.slug]
+
+
+def test_lists_are_kept_under_the_parameters_they_accept_alone(
+    client, settings, django_assert_num_queries, memory_cache
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    for _ in range(3):
+        make_article(tags=["Tour"])
+
+    def queries(url, params=None):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params or {})
+        assert response.status_code == 200
+        return len(captured)
+
+    kept = ({}, {"page_size": "2"}, {"fields": "id,slug"}, {"tag": "tour"})
+    answers = [client.get("/api/v1/articles/", params).json() for params in kept]
+    for params, first in zip(kept, answers, strict=True):
+        with django_assert_num_queries(0):
+            assert client.get("/api/v1/articles/", params).json() == first
+    assert [len(a["results"]) for a in answers] == [3, 2, 3, 3]
+    kept_response = client.get("/api/v1/articles/")
+    etag = kept_response["ETag"]
+    assert client.get("/api/v1/articles/", headers={"If-None-Match": etag}).status_code == 304
+    assert answers[1]["next"] and set(answers[2]["results"][0]) == {"id", "slug"}
+    # Taken as another value (100, in the field list's order), unknown, or a cursor.
+    for params in ({"page_size": "500"}, {"fields": "slug,id"}, {"made_up": "1"}):
+        queries("/api/v1/articles/", params)
+        assert queries("/api/v1/articles/", params) > 0
+    following = answers[1]["next"]
+    queries(following)
+    assert queries(following) > 0
