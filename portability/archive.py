@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -30,14 +29,18 @@ from pathlib import Path
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from articles import services
 from newsroom import tagcache
+
+from . import loading
 
 FORMAT = "newsroom-site"
 FORMAT_VERSION = 1
@@ -286,7 +289,9 @@ def _safe_media_name(name: str) -> str:
 
 def import_site(source: str | os.PathLike, *, merge: bool = False, stdout=None) -> Summary:
     """Restore the archive `source` into this database: an empty one, or with `merge` one that
-    holds a site already (records of the archive with the same primary key replace them)."""
+    holds a site already (records of the archive replace those with the same primary key, if
+    they are the same records: see `loading.Collision`). All or nothing: every check comes
+    before the first write, and records, derived data and files go in one transaction."""
     if not merge and _has_content():
         raise ArchiveError(
             "This database holds a site already: restore into an empty database, or pass "
@@ -298,13 +303,16 @@ def import_site(source: str | os.PathLike, *, merge: bool = False, stdout=None) 
         raise ArchiveError(f"Cannot read {source}: {error}") from None
     with tar, tempfile.TemporaryDirectory(prefix="import-") as tmp:
         manifest = _read_manifest(tar)
-        paths = []
+        by_label = {model._meta.label_lower: model for model in exported_models()}
+        records = []
         for n, member in enumerate(manifest["records"]):
+            if member["model"] not in by_label:
+                raise ArchiveError(f"{member['model']} records are not kept by this site.")
             if not member["count"]:
                 continue
             path = Path(tmp) / f"{n:03d}.jsonl"
             _extract_checked(tar, member["name"], member["sha256"], path)
-            paths.append(str(path))
+            records.append((by_label[member["model"]], path))
         media = []
         for entry in manifest["media"]:
             name = _safe_media_name(entry["name"])
@@ -312,23 +320,34 @@ def import_site(source: str | os.PathLike, *, merge: bool = False, stdout=None) 
             _extract_checked(tar, f"media/{name}", entry["sha256"], path)
             media.append((name, path))
             # Placed after the records load; each file waits on disk, not in memory.
-        # A purge per restored record would cost more than the records: collected, then the
-        # whole cache cleared once.
-        with tagcache.purges_deferred(clear_over=1000), transaction.atomic():
-            # loaddata reads JSON Lines a line at a time, resolves natural keys, checks
-            # constraints once at the end and moves PostgreSQL's sequences past the keys.
-            if paths:
-                call_command("loaddata", *paths, verbosity=0)
-            for name, path in media:
-                if default_storage.exists(name):
-                    default_storage.delete(name)
-                with open(path, "rb") as fh:
-                    saved = default_storage.save(name, fh)
-                if saved != name:
-                    raise ArchiveError(f"Storage put {name} under another name: {saved}.")
-            # What is derived from bodies (plain text, mentions, search indexes), as saves
-            # derive it.
-            call_command("rederive_articles", stdout=io.StringIO())
+        loader = loading.Loader(by_label.values(), using=DEFAULT_DB_ALIAS, merge=merge)
+        try:
+            with transaction.atomic(), loader.quiet():
+                for model, path in records:
+                    with open(path, encoding="utf-8") as lines:
+                        loader.load(model, lines)
+                loader.finish()
+                # What saves derive from bodies (plain text, mentions, search entries), for
+                # every story at once.
+                services.derive_all()
+                # Files last: storage is not part of the transaction.
+                for name, path in media:
+                    if default_storage.exists(name):
+                        default_storage.delete(name)
+                    with open(path, "rb") as fh:
+                        saved = default_storage.save(name, fh)
+                    if saved != name:
+                        raise ArchiveError(f"Storage put {name} under another name: {saved}.")
+                # Every page may show what was restored: the whole cache is out of date.
+                transaction.on_commit(lambda: tagcache.purge([tagcache.EVERYTHING]))
+        except (
+            loading.Collision,
+            LookupError,
+            DatabaseError,
+            ValidationError,
+            DeserializationError,
+        ) as error:
+            raise ArchiveError(f"Nothing was restored: {error}") from None
     counts = {m["model"]: m["count"] for m in manifest["records"]}
     if stdout is not None:
         for label, count in counts.items():
