@@ -16,6 +16,7 @@ record of corrections stays whole.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 
 import reversion
@@ -292,6 +293,7 @@ def keep_first_revisions(articles, *, comment: str, date_created) -> None:
     and related projects are read with one query each for them all."""
     from django.contrib.contenttypes.models import ContentType
     from django.core import serializers
+    from django.core.serializers.json import DjangoJSONEncoder
     from django.db import router
     from reversion.models import Revision
 
@@ -310,21 +312,26 @@ def keep_first_revisions(articles, *, comment: str, date_created) -> None:
     revisions = Revision.objects.bulk_create(
         [Revision(date_created=date_created, comment=comment) for _ in articles]
     )
-    versions = []
-    for article, revision in zip(articles, revisions, strict=True):
-        for obj in [article, *(obj for name in FOLLOWED for obj in getattr(article, name).all())]:
-            model = type(obj)
-            versions.append(
-                Version(
-                    revision=revision,
-                    content_type=ContentType.objects.get_for_model(model),
-                    object_id=str(obj.pk),
-                    db=router.db_for_write(model, instance=obj),
-                    format="json",
-                    serialized_data=serializers.serialize("json", (obj,)),
-                    object_repr=str(obj),
-                )
-            )
+    kept = [
+        (revision, obj)
+        for article, revision in zip(articles, revisions, strict=True)
+        for obj in [article, *(obj for name in FOLLOWED for obj in getattr(article, name).all())]
+    ]
+    # Serialized together, and each written as `serializers.serialize("json", (obj,))` writes
+    # it, as reversion keeps it: a list of one object.
+    rows = serializers.serialize("python", [obj for _, obj in kept])
+    versions = [
+        Version(
+            revision=revision,
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_id=str(obj.pk),
+            db=router.db_for_write(type(obj), instance=obj),
+            format="json",
+            serialized_data="[" + json.dumps(row, cls=DjangoJSONEncoder) + "]",
+            object_repr=str(obj),
+        )
+        for (revision, obj), row in zip(kept, rows, strict=True)
+    ]
     Version.objects.bulk_create(versions)
 
 

@@ -1,7 +1,10 @@
 """Posts saved a batch at a time (articles.services.create_articles) come out as the admin's
 form saves them one by one, and a batch is written whole or not at all."""
 
+import json
+
 import pytest
+from django.core import serializers
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
@@ -34,6 +37,12 @@ def stored():
         revision = versions.get().revision
         content = revisions.content_of(versions.get())
         record = ImportedPost.objects.get(article=article)
+        # Each record kept as reversion keeps it (see NOT_IN_REVISION).
+        for version in revision.version_set.all():
+            kept = version.serialized_data
+            now = serializers.serialize("json", (version.object,))
+            assert kept.startswith('[{"model": ') and kept.endswith("}}]")
+            assert without_revised_at(kept) == without_revised_at(now)
         stories[article.slug] = {
             "fields": {
                 f.attname: getattr(article, f.attname)
@@ -66,6 +75,13 @@ def stored():
         for word in ("jonze", "heartbreak", "kanye", "nightmares")
     }
     return stories, searches
+
+
+def without_revised_at(serialized: str) -> list:
+    rows = json.loads(serialized)
+    for row in rows:
+        row["fields"].pop("revised_at", None)
+    return rows
 
 
 def forget_the_import():
