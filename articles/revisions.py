@@ -320,10 +320,11 @@ def keep_first_revisions(articles, *, comment: str, date_created) -> None:
     # Serialized together, and each written as `serializers.serialize("json", (obj,))` writes
     # it, as reversion keeps it: a list of one object.
     rows = serializers.serialize("python", [obj for _, obj in kept])
+    content_types = ContentType.objects.get_for_models(*{type(obj) for _, obj in kept})
     versions = [
         Version(
             revision=revision,
-            content_type=ContentType.objects.get_for_model(type(obj)),
+            content_type=content_types[type(obj)],
             object_id=str(obj.pk),
             db=router.db_for_write(type(obj), instance=obj),
             format="json",

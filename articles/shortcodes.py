@@ -266,6 +266,9 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
+_NEWLINE = re.compile("\n")
+
+
 class LineIndex:
     """Line and column of any offset in one text, from one scan of the text: placing every
     problem of a long body stays linear in its size."""
@@ -274,7 +277,7 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self._length = len(text)
-        self._newlines = [i for i, char in enumerate(text) if char == "\n"]
+        self._newlines = [match.start() for match in _NEWLINE.finditer(text)]
 
     def __call__(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, self._length))
