@@ -286,11 +286,13 @@ def restore(article, version) -> list[str]:
 ORIGINAL_COMMENT = "As the story stood before its first edit in the admin."
 
 
-def keep_first_revisions(articles, *, comment: str, date_created) -> None:
+def keep_first_revisions(articles, *, comment: str, date_created, followed=None) -> None:
     """A revision for each of several new articles, as `reversion.create_revision` would keep
     it around their first save (the article, its bylines, corrections and tags), written with
-    one insert of revisions and one of versions for them all. Their bylines, corrections, tags
-    and related projects are read with one query each for them all."""
+    one insert of revisions and one of versions for them all. `followed` holds, for each
+    article, its bylines, corrections and tags as the caller wrote them (a dict of lists by
+    name, with the contributors and tags loaded); without it they are read with one query
+    each for them all."""
     from django.contrib.contenttypes.models import ContentType
     from django.core import serializers
     from django.core.serializers.json import DjangoJSONEncoder
@@ -300,25 +302,26 @@ def keep_first_revisions(articles, *, comment: str, date_created) -> None:
     articles = list(articles)
     if not articles:
         return
-    # With what each record's name shows, and the article's many-to-many fields, part of its
-    # version too.
-    models.prefetch_related_objects(
-        articles,
-        models.Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
-        "corrections",
-        models.Prefetch("tagged_items", queryset=TaggedArticle.objects.select_related("tag")),
-        "related_projects",
-    )
+    # The article's many-to-many fields are part of its version; and what each record's name
+    # shows.
+    lookups = ["related_projects"]
+    if followed is None:
+        lookups += [
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("contributor")),
+            "corrections",
+            models.Prefetch("tagged_items", queryset=TaggedArticle.objects.select_related("tag")),
+        ]
+    models.prefetch_related_objects(articles, *lookups)
+    if followed is None:
+        followed = [{name: getattr(a, name).all() for name in FOLLOWED} for a in articles]
     revisions = Revision.objects.bulk_create(
         [Revision(date_created=date_created, comment=comment) for _ in articles]
     )
     kept = [
         (revision, obj)
-        for article, revision in zip(articles, revisions, strict=True)
-        for obj in [article, *(obj for name in FOLLOWED for obj in getattr(article, name).all())]
+        for article, revision, related in zip(articles, revisions, followed, strict=True)
+        for obj in [article, *(obj for name in FOLLOWED for obj in related[name])]
     ]
-    # Serialized together, and each written as `serializers.serialize("json", (obj,))` writes
-    # it, as reversion keeps it: a list of one object.
     rows = serializers.serialize("python", [obj for _, obj in kept])
     content_types = ContentType.objects.get_for_models(*{type(obj) for _, obj in kept})
     versions = [

@@ -319,7 +319,15 @@ def create_articles(
         )
         ids = [article.pk for article in articles]
         search.update_vectors(ids)
-        revisions.keep_first_revisions(articles, comment=comment, date_created=started)
+        followed = [{"bylines": [], "corrections": [], "tagged_items": []} for _ in articles]
+        by_pk = {article.pk: related for article, related in zip(articles, followed, strict=True)}
+        for byline in bylines:
+            by_pk[byline.article_id]["bylines"].append(byline)
+        for item in tagged:
+            by_pk[item.content_object_id]["tagged_items"].append(item)
+        revisions.keep_first_revisions(
+            articles, comment=comment, date_created=started, followed=followed
+        )
         purged = set()
         for record in [*articles, *bylines, *tagged, *former]:
             purged.update(saved_tags(type(record), record))

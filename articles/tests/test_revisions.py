@@ -141,3 +141,36 @@ def test_history_shows_seconds_where_revisions_share_a_minute_and_compares_the_n
     assert "11:30 a.m." in html and "11:30:00" not in html
     selected = dict(re.findall(r'<select name="(\w)".*?<option value="(\d+)" selected', html, re.S))
     assert selected == {"a": str(middle.pk), "b": str(newest.pk)}
+
+
+def test_first_revisions_kept_in_bulk_hold_what_reversion_keeps():
+    import reversion
+    from django.db import transaction
+    from django.utils import timezone
+
+    from articles import revisions
+    from newsroom.testing import make_story_with_everything
+
+    def kept(article):
+        revision = Version.objects.get_for_object(article).get().revision
+        return sorted(
+            (v.content_type_id, v.object_id, v.serialized_data, v.object_repr)
+            for v in revision.version_set.all()
+        )
+
+    stories = [make_story_with_everything(), make_story_with_everything()]
+    by_reversion = []
+    for story in stories:
+        with transaction.atomic():
+            with reversion.create_revision():
+                reversion.add_to_revision(story)
+            by_reversion.append(kept(story))
+            transaction.set_rollback(True)
+    now = timezone.now()
+    revisions.keep_first_revisions(stories, comment="Kept in bulk.", date_created=now)
+    for story, expected in zip(stories, by_reversion, strict=True):
+        assert kept(story) == expected
+        # The story, its two bylines, its tags and its correction.
+        assert len(expected) == 1 + 2 + story.tags.count() + 1
+        revision = Version.objects.get_for_object(story).get().revision
+        assert (revision.get_comment(), revision.date_created) == ("Kept in bulk.", now)
