@@ -1,7 +1,8 @@
 """The read API beside the pages it mirrors, without the page cache, measured in process.
 
 Builds a SQLite database in a temporary folder (the seed story and `seed_bulk`, 1,000 stories
-by default), or reads one given with --database. Then, with Django's test client in a process
+by default, their photos beside it), or reads one given with --database (with its photos in
+MEDIA_ROOT). Then, with Django's test client in a process
 of its own (no network, PAGE_CACHE_SECONDS=0, the file cache in a temporary folder unless
 --cache names another, as CACHE_URL does), times each pair after a warm-up that fills the
 cache below the pages: the home page and the API's list (`/api/v1/articles/`, 20 stories with
@@ -47,6 +48,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 def build(database_url: str, articles: int, folder: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
     env.update(DATABASE_URL=database_url, SECRET_KEY="bench", CACHE_DIR=str(folder / "cache"))
+    env.setdefault("MEDIA_ROOT", str(folder / "media"))
     manage(env, "migrate", "--noinput")
     manage(env, "seed")
     manage(
@@ -73,6 +75,8 @@ def measure(database_url: str, cache_url: str, folder: Path, args) -> list[str]:
         SECURE_SSL_REDIRECT="False",
         API_RATE_LIMIT="",
     )
+    # The photos seed_bulk made: without them every page would try to make its renditions.
+    env.setdefault("MEDIA_ROOT", str(folder / "media"))
     command = [sys.executable, __file__, "--inside", "--requests", str(args.requests)]
     if args.profile:
         command.append("--profile")
