@@ -41,6 +41,16 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_snapshots_queued():
+    # Snapshots queued by one test's purges are not written during another's requests.
+    from newsroom import snapshots
+
+    snapshots.clear_pending()
+    yield
+    snapshots.clear_pending()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_renditions_memory():
     # Each test has its own media folder: the process's memory of which renditions exist
     # must not carry over from another test's.

@@ -120,7 +120,7 @@ class ArticleQuerySet(BySlugQuerySet):
         article is saved (it may have become related) or an hour has passed; and, when they
         were not kept, the articles themselves, as this queryset loads them, from the same
         query (else None)."""
-        key = f"articles:related:{article.pk}:{count}"
+        key = related_key(article.pk, count)
         ids = tagcache.fetch(key, propagate=False)
         if ids is not None:
             return ids, None
@@ -202,6 +202,11 @@ class ArticleQuerySet(BySlugQuerySet):
                 queryset=Byline.objects.select_related("contributor").order_by("position"),
             )
         )
+
+
+def related_key(pk: int, count: int) -> str:
+    """The cache key of the ids of the `count` stories related to story `pk`."""
+    return f"articles:related:{pk}:{count}"
 
 
 NEXT_PUBLICATION_KEY = "articles:next-publication"

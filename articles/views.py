@@ -13,7 +13,7 @@ from newsroom import pagecache, tagcache
 from people.models import Artist, Contributor
 from projects.models import KIND_PLURALS, Credit, MediaProject, ProjectRelation, makers
 
-from . import rendering, search
+from . import rendering, search, snapshots
 from .handlers import ARTIST_ID_ATTRIBUTES
 from .models import CACHE_SECONDS, SEARCH_MAX_WORDS, Article, next_publication
 from .rendering import cached_body_html
@@ -249,6 +249,17 @@ class ArticleDetailView(DetailView):
         if article is None:
             raise Http404("No published article has this address.")
         return article
+
+    def get(self, request, *args, **kwargs):
+        # With nothing of the story in the cache, its page is built from its snapshot when it
+        # has an up-to-date one (articles/snapshots.py).
+        entries = None
+        if not self.can_preview():
+            entries = snapshots.restore(self.kwargs["slug"], RELATED_ARTICLES)
+        if entries is None:
+            return super().get(request, *args, **kwargs)
+        with tagcache.overlay(entries):
+            return super().get(request, *args, **kwargs).render()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

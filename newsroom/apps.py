@@ -17,7 +17,12 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import rows, tagcache
+        from django.core.signals import request_finished
+
+        from . import rows, snapshots, tagcache
+
+        # Snapshots of what the request changed, written once its response has gone out.
+        request_finished.connect(snapshots.build_pending, dispatch_uid="newsroom.snapshots")
 
         # First of every pre_save rule: each save reads the row it replaces afresh (rows.py).
         pre_save.connect(rows.forget, dispatch_uid="newsroom.forget_stored_row")

@@ -43,6 +43,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from . import cache as resilient_cache
+from . import snapshots
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +238,22 @@ def fetch_many(keys: Iterable[str], *, propagate: bool = True) -> dict[str, obje
     """The values stored under `keys` whose tags have not changed since, in one look-up of the
     entries and at most one of their versions."""
     keys = list(keys)
+    if snapshots.capturing() is not None:  # every part computed afresh, for a snapshot
+        return {}
+    values = {}
+    laid = _overlay.get()
+    if laid:
+        rec = _current.get() if propagate else None
+        for key in [k for k in keys if k in laid]:
+            value, tags, expires = laid[key]
+            values[key] = value
+            keys.remove(key)
+            if rec is not None:
+                rec.tags.update(tags)
+                if expires is not None:
+                    rec.expires = min(rec.expires or expires, expires)
+        if not keys:
+            return values
     found = cache.get_many([*keys, SEQUENCE_KEY])
     sequence = found.pop(SEQUENCE_KEY, None)
     if sequence is None:  # never purged yet, or evicted
@@ -252,7 +269,6 @@ def fetch_many(keys: Iterable[str], *, propagate: bool = True) -> dict[str, obje
         k for k, e in entries.items() if sequence is None or _checked.get(k) != (sequence, e[3])
     }
     current = versions({t for k in unchecked for t in entries[k][1]})
-    values = {}
     rec = _current.get() if propagate else None
     for key, (value, stored, expires, token) in entries.items():
         if key in unchecked:
@@ -265,6 +281,22 @@ def fetch_many(keys: Iterable[str], *, propagate: bool = True) -> dict[str, obje
             if expires is not None:
                 rec.expires = min(rec.expires or expires, expires)
     return values
+
+
+_overlay: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "tagcache_overlay", default=None
+)
+
+
+@contextmanager
+def overlay(entries: dict):
+    """Inside, the values of `entries` (key -> (value, tags, expires), from a snapshot) are
+    found ahead of the cache, with their tags: the cache may be empty, or down."""
+    token = _overlay.set(entries)
+    try:
+        yield
+    finally:
+        _overlay.reset(token)
 
 
 def store(key: str, value, rec: Recording, timeout: int, *, propagate: bool = True) -> bool:
@@ -282,6 +314,10 @@ def store_many(entries: dict[str, tuple[object, Recording]], timeout: int, *, pr
     if outer is not None:  # what is stored is being used by what is recorded around it
         for _, rec in entries.values():
             outer.tags |= rec.tags
+    captured = snapshots.capturing()
+    if captured is not None:
+        for key, (value, rec) in entries.items():
+            captured[key] = (value, set(rec.tags), rec.deadline())
     current = versions({EVERYTHING} | {t for _, rec in entries.values() for t in rec.tags})
     now = time.time()
     kept, stored = {}, []
@@ -325,6 +361,7 @@ def purges_deferred(*, clear_over: int | None = None):
     def flush() -> None:
         tags = set(pending)
         pending.clear()
+        snapshots.bump(tags)
         if clear_over is not None and len(tags) > clear_over:
             tags = {EVERYTHING}
         _write_purge(tags)
@@ -336,12 +373,16 @@ def purges_deferred(*, clear_over: int | None = None):
         flush()
 
 
-def purge(tags: Iterable[str]) -> None:
-    """Every entry showing one of `tags` is out of date from now on."""
+def purge(tags: Iterable[str], *, database: bool = True) -> None:
+    """Every entry showing one of `tags` is out of date from now on, and so, unless `database`
+    is False, is every snapshot showing one (`newsroom.snapshots`)."""
+    tags = set(tags)
     pending = _deferred.get()
     if pending is not None:
         pending.update(tags)
         return
+    if database:
+        snapshots.bump(tags)
     _write_purge(tags)
 
 
@@ -390,7 +431,8 @@ def replay_lost_purges() -> None:
         _lost.clear()
     if tags:
         log.warning("Purging %d tags the cache missed while it was down", len(tags))
-        purge(tags)
+        # The database took them when they were purged: the cache alone missed them.
+        _write_purge(tags)
 
 
 def _retry() -> None:
@@ -413,9 +455,10 @@ def purge_on_commit(tags: Iterable[str] | Callable[[], Iterable[str]]) -> None:
     be a callable, asked each time, for tags that depend on what the transaction writes."""
     connection = transaction.get_connection()
     # While purges are deferred nothing is written before the commit anyway: the tags are
-    # worked out once, when it comes.
+    # worked out once, when it comes. The database's record of purges (for snapshots) is
+    # written once committed, in a statement of its own (see `newsroom.snapshots`).
     if _deferred.get() is None or not connection.in_atomic_block:
-        purge(tags() if callable(tags) else tags)
+        purge(tags() if callable(tags) else tags, database=not connection.in_atomic_block)
     if connection.in_atomic_block:
         transaction.on_commit(lambda: purge(tags() if callable(tags) else tags), robust=True)
 

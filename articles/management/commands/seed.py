@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
+from newsroom import snapshots
 
 
 class Command(BaseCommand):
@@ -20,3 +21,5 @@ class Command(BaseCommand):
             self.stdout.write("The database already has articles; the seed story was not loaded.")
             return
         call_command("loaddata", "seed_story", verbosity=options["verbosity"])
+        # The snapshot of the seed story's page (newsroom/snapshots.py), as a save would write.
+        snapshots.build_pending()
