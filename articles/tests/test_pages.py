@@ -214,11 +214,12 @@ def test_article_page_queries_do_not_grow_with_tags_artists_projects_or_related(
     article.related_projects.set([make_project() for _ in range(count)])
     for _ in range(count):
         make_article(body=body, tags=tags, contributors=[make_contributor()])
-    # An empty cache: the article; its bylines, tags, corrections, related projects and artists
+    # An empty cache: the story's snapshot (it has none); the article; its bylines, tags,
+    # corrections, related projects and artists
     # with all their cards show (artists, credits, disciplines), from which the body's links and
     # the profile cards are built with no query of their own; the related stories (found and
     # loaded in one query) and their bylines; the time the next scheduled story goes live.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         html = article_page(client, article)
     assert html.count('class="artist-card"') == count
     assert html.count('class="artist-link"') == count
@@ -249,10 +250,10 @@ def test_article_page_queries_do_not_grow_with_any_kind_of_shortcode(
     for n in range(count):
         Correction.objects.create(article=article, text=f"Correction {n}.")
         make_article(body=mention(artists[0]), contributors=[writers[0]])
-    # An empty cache: the 11 of the test above; the projects the body names and, for their
+    # An empty cache: the 12 of the test above; the projects the body names and, for their
     # cards, the projects and their credits; the contributors it names (their link is all
     # their mention shows); its photos.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         html = article_page(client, article)
     assert html.count('class="artist-link"') == count
     assert html.count('class="project-link"') == count

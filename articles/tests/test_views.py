@@ -102,11 +102,12 @@ def test_article_page_queries_do_not_grow_with_artist_tags(
     client, count, django_assert_num_queries
 ):
     article = make_article(body=_body_with_artists(count), contributors=[make_contributor()])
-    # An empty cache: the article; its bylines, tags, corrections, related projects and artists
+    # An empty cache: the story's snapshot (it has none); the article; its bylines, tags,
+    # corrections, related projects and artists
     # with what their cards show (artists, credits, disciplines), which the body's links and the
     # profile cards are built from; the related stories' ids (there are none); the time the
     # next scheduled story goes live.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = page(client, article)
     assert response.content.decode().count('class="artist-link"') == count
 
