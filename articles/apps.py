@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
@@ -12,3 +13,12 @@ class ArticlesConfig(AppConfig):
         revisions.register()
         # The page of a story whose own tag is purged gets a new snapshot.
         stored.register("articles.article", snapshots.build)
+        # The trigram tables of names search reads on SQLite, made again where a migration
+        # remade the table they follow.
+        post_migrate.connect(make_name_indexes, sender=self, dispatch_uid="articles.names")
+
+
+def make_name_indexes(sender, using="default", **kwargs):
+    from . import search
+
+    search.ensure_name_indexes(using)

@@ -408,6 +408,9 @@ class Article(AtomicSaveMixin, SlugNaturalKey, models.Model):
             models.Index(fields=["-published_at"], name="article_published_at_idx"),
             models.Index(fields=["-updated_at"], name="article_updated_at_idx"),
             models.Index(fields=["headline"], name="article_headline_idx"),
+            # Whether a story is live, by its id, read without its row (and its body, which on
+            # SQLite lies before these columns): search checks each match with it.
+            models.Index(fields=["id", "status", "published_at"], name="article_live_by_id_idx"),
         ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         constraints = [

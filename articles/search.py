@@ -180,12 +180,17 @@ def matching(queryset, query: str, *, ranked: bool = True):
             # read in the order of the publication index and each is looked up among the
             # matches, so the first page stops early. ("+" keeps SQLite from driving the
             # query from the matches instead, which would read and sort every one of them.)
-            return queryset.filter(
-                RawSQL(
-                    f"+{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-                    [expression],
-                    output_field=BooleanField(),
+            # Gathering the matches first costs as many as there are: for words in most
+            # stories, each story is looked for among them instead, one seek a story.
+            if _matches_up_to(expression, EVERYWHERE) < EVERYWHERE:
+                found = f"+{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
+            else:
+                found = (
+                    f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                    f"AND rowid = {table}.id)"
                 )
+            return queryset.filter(
+                RawSQL(found, [expression], output_field=BooleanField())
             ).order_by("-published_at", "-pk")
         # Ranked: the query is driven by the FTS5 table, whose cursor gives bm25 for each
         # match as it goes (bm25 is lower for a better match). A join of a virtual table is
@@ -206,6 +211,22 @@ def matching(queryset, query: str, *, ranked: bool = True):
         f"ts_rank({table}.search_vector, {_tsquery()})", [query], output_field=FloatField()
     )
     return found.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-pk")
+
+
+# Past this many matches (drafts included), a story is looked for among the matches rather
+# than the matches gathered: a story's seek costs about what gathering this many does.
+EVERYWHERE = 5_000
+
+
+def _matches_up_to(expression: str, limit: int) -> int:
+    """How many entries match, counted from the FTS5 index alone up to `limit`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            "LIMIT %s)",
+            [expression, limit],
+        )
+        return cursor.fetchone()[0]
 
 
 def narrowed(queryset, query: str):
@@ -316,6 +337,77 @@ def whole_words(snippet: str, text: str) -> str:
     return before + ELLIPSIS.join(passage for _, passage, _ in passages) + after
 
 
+# SQLite: each artist's name and each project's title in an FTS5 table of trigrams, kept by
+# triggers on their tables, so that a name holding a word is found without reading every name.
+# The triggers are (re)made after every `migrate` (`ensure_name_indexes`): SQLite remakes a
+# table to alter it, and its triggers go with the old one.
+NAME_INDEXES = {
+    # FTS5 table: (table indexed, column)
+    "articles_artist_name_search": ("people_artist", "name"),
+    "articles_project_title_search": ("projects_mediaproject", "title"),
+}
+# Up to this many names found through the trigrams are read and sorted; past it, the names are
+# read in their order, each checked, until enough are found.
+FEW_NAMES = 200
+
+
+def ensure_name_indexes(using: str = "default") -> None:
+    """Make the trigram tables of names and their triggers where they are missing, and fill
+    them (SQLite)."""
+    from django.db import connections
+
+    db = connections[using]
+    if db.vendor != "sqlite":
+        return
+    with db.cursor() as cursor:
+        for fts, (table, column) in NAME_INDEXES.items():
+            triggers = {f"{fts}_{when}" for when in ("insert", "update", "delete")}
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                [table],
+            )
+            if triggers <= {name for (name,) in cursor.fetchall()}:
+                continue
+            cursor.execute(f"DROP TABLE IF EXISTS {fts}")
+            cursor.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5(name, tokenize = 'trigram')")
+            cursor.execute(f"INSERT INTO {fts} (rowid, name) SELECT id, {column} FROM {table}")
+            for trigger in triggers:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            cursor.execute(
+                f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN "
+                f"INSERT INTO {fts} (rowid, name) VALUES (new.id, new.{column}); END"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER {fts}_update AFTER UPDATE ON {table} BEGIN "
+                f"DELETE FROM {fts} WHERE rowid = old.id; "
+                f"INSERT INTO {fts} (rowid, name) VALUES (new.id, new.{column}); END"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN "
+                f"DELETE FROM {fts} WHERE rowid = old.id; END"
+            )
+
+
+def _through_trigrams(fts: str, words: list[str]) -> tuple[str, list] | None:
+    """A condition narrowing `r` to the names holding every word, found through the trigrams,
+    when few enough hold them and every word can be looked up so (three characters or more,
+    no LIKE wildcard); else None, for reading the names in order."""
+    if connection.vendor != "sqlite" or not words:
+        return None
+    if any(len(word) < 3 or set(word) & {"%", "_", "\\"} for word in words):
+        return None
+    where = " AND ".join("name LIKE %s" for _ in words)
+    patterns = [f"%{word}%" for word in words]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {where} LIMIT %s)",
+            [*patterns, FEW_NAMES],
+        )
+        if cursor.fetchone()[0] >= FEW_NAMES:
+            return None
+    return f"r.id IN (SELECT rowid FROM {fts} WHERE {where}) AND ", patterns
+
+
 def _like_word(word: str) -> str:
     """A LIKE pattern for `word` anywhere, its own wildcards escaped (ESCAPE '\\')."""
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -354,16 +446,24 @@ def names_matching(words: list[str], limit: int):
         Article.Status.PUBLISHED.value,
         connection.ops.adapt_datetimefield_value(timezone.now()),
     ]
+    # Where few names hold the words, they are found through the trigrams (SQLite) and sorted;
+    # else the names are read in order (artist_name_idx, project_year_title_idx) until enough
+    # are found, which a word many names hold makes quick.
+    narrow, narrow_params = _through_trigrams("articles_artist_name_search", words) or ("", [])
     artists = Artist.objects.raw(
-        f"SELECT r.id, r.name, r.slug FROM {t['artist']} r WHERE {named('r.name')} "
+        f"SELECT r.id, r.name, r.slug FROM {t['artist']} r WHERE {narrow}{named('r.name')} "
         f"AND {reached(t['mentions'], 'artist_id')} ORDER BY r.name LIMIT %s",
-        [*patterns, *when, limit],
+        [*narrow_params, *patterns, *when, limit],
     )
+    narrow, narrow_params = _through_trigrams("articles_project_title_search", words) or ("", [])
+    # Undated projects last, as everywhere (SQLite sorts NULL last in descending order).
+    undated_last = " NULLS LAST" if connection.vendor == "postgresql" else ""
     projects = MediaProject.objects.raw(
-        f"SELECT r.id, r.title, r.slug, r.kind FROM {t['project']} r WHERE {named('r.title')} "
+        f"SELECT r.id, r.title, r.slug, r.kind FROM {t['project']} r "
+        f"WHERE {narrow}{named('r.title')} "
         f"AND ({reached(t['mentioned_projects'], 'mediaproject_id')} "
         f"OR {reached(t['related'], 'mediaproject_id')}) "
-        f"ORDER BY r.release_year DESC, r.title LIMIT %s",
-        [*patterns, *when, *when, limit],
+        f"ORDER BY r.release_year DESC{undated_last}, r.title LIMIT %s",
+        [*narrow_params, *patterns, *when, *when, limit],
     )
     return list(artists), list(projects)

@@ -182,6 +182,8 @@ class Artist(AtomicSaveMixin, SlugNaturalKey, models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Search's names walk it in order and stop at the first few that match.
+        indexes = [models.Index(fields=["name"], name="artist_name_idx")]
 
     def __str__(self):
         return self.name

@@ -128,6 +128,8 @@ class MediaProject(AtomicSaveMixin, SlugNaturalKey, models.Model):
     class Meta:
         # Undated (announced, upcoming) last on every database.
         ordering = [F("release_year").desc(nulls_last=True), "title"]
+        # Search's projects walk it in order (newest first) and stop at the first few that match.
+        indexes = [models.Index(fields=["-release_year", "title"], name="project_year_title_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(running_time_max__isnull=True)
