@@ -5,19 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0024_sitemap_covering_index'),
-        ('images', '0002_image_file_natural_key'),
-        ('people', '0005_music_web_ids'),
-        ('projects', '0004_search_indexes'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("articles", "0024_sitemap_covering_index"),
+        ("images", "0002_image_file_natural_key"),
+        ("people", "0005_music_web_ids"),
+        ("projects", "0004_search_indexes"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['id', 'status', 'published_at'], name='article_live_by_id_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["id", "status", "published_at"], name="article_live_by_id_idx"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0005_music_web_ids'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("people", "0005_music_web_ids"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='artist',
-            index=models.Index(fields=['name'], name='artist_name_idx'),
+            model_name="artist",
+            index=models.Index(fields=["name"], name="artist_name_idx"),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0003_empty_values_last'),
+        ("projects", "0003_empty_values_last"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='mediaproject',
-            index=models.Index(fields=['-release_year', 'title'], name='project_year_title_idx'),
+            model_name="mediaproject",
+            index=models.Index(fields=["-release_year", "title"], name="project_year_title_idx"),
         ),
     ]
