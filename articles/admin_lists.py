@@ -33,6 +33,24 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+# A searched list is counted no further than this (the pages past it are not offered).
+SEARCH_COUNTED_UP_TO = 1_000
+
+
+class SearchedCountPaginator(EstimatedCountPaginator):
+    """Counts the stories a search finds up to SEARCH_COUNTED_UP_TO, and says when there are
+    more (`more`): a word most of 100,000 stories hold would otherwise be counted story by
+    story on every view of the list."""
+
+    more = False
+
+    @cached_property
+    def count(self):
+        found = self.object_list[: SEARCH_COUNTED_UP_TO + 1].count()
+        self.more = found > SEARCH_COUNTED_UP_TO
+        return min(found, SEARCH_COUNTED_UP_TO)
+
+
 class ArticleChangeList(ChangeList):
     def get_results(self, request):
         # The list shows no body: a sort need not carry every story's text.
@@ -51,6 +69,11 @@ class ArticleListMixin:
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        searched = " ".join(request.GET.get("q", "").split())
+        paginator = SearchedCountPaginator if searched else self.paginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_search_results(self, request, queryset, search_term):
         term = " ".join(search_term.split())

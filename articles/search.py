@@ -238,13 +238,13 @@ def narrowed(queryset, query: str):
     if expression is None:
         return queryset.none()
     table = queryset.model._meta.db_table
-    return queryset.filter(
-        RawSQL(
-            f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-            [expression],
-            output_field=BooleanField(),
+    if _matches_up_to(expression, EVERYWHERE) < EVERYWHERE:
+        found = f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
+    else:  # as in `matching`: each story looked for among the matches
+        found = (
+            f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = {table}.id)"
         )
-    )
+    return queryset.filter(RawSQL(found, [expression], output_field=BooleanField()))
 
 
 def count(queryset, query: str, up_to: int) -> int:

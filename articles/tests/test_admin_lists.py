@@ -148,6 +148,29 @@ def test_the_date_hierarchy_lists_the_periods_that_hold_stories(admin_client):
     assert choices(published_at__year="2008", published_at__month="12") == ["December 31"]
 
 
+@pytest.mark.parametrize("gap", [1, 12])
+def test_the_date_hierarchy_costs_a_look_up_per_year_with_stories_whatever_the_gaps(
+    admin_client, gap
+):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    make_article(published_at=timezone.make_aware(datetime(2010, 5, 1)))
+    make_article(published_at=timezone.make_aware(datetime(2010 + gap, 5, 1)))
+    make_article(published_at=timezone.make_aware(datetime(2010 + gap, 6, 1)))
+    make_article(status=Article.Status.DRAFT)  # undated, first in the order of dates on SQLite
+    for params in ({}, {"state": "live"}):
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(LIST, params)
+        years = [choice["title"] for choice in response.context["choices"]]
+        assert years == ["2010", str(2010 + gap)]
+        dated = [q for q in captured.captured_queries if "published_at" in q["sql"]]
+        # The first and last date, then the first story from each year found on, and the
+        # look-up that finds none after the last: not one per year between.
+        assert len([q for q in dated if "LIMIT 1" in q["sql"]]) == 2 + 2 + 1
+
+
 def test_on_postgresql_the_unfiltered_total_is_the_planners_estimate(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's estimate: run with DATABASE_URL=postgres://…")
@@ -171,3 +194,26 @@ def test_a_searched_list_shows_no_date_hierarchy(admin_client):
     searched = admin_client.get(LIST, {"q": "falsetto"}).content.decode()
     assert 'class="toplinks"' not in searched and "Falsetto" in searched
     assert 'class="toplinks"' in admin_client.get(LIST).content.decode()
+
+
+@pytest.mark.parametrize("everywhere", [5_000, 1])
+def test_a_search_finding_many_stories_is_counted_so_far_and_says_so(
+    admin_client, monkeypatch, everywhere
+):
+    from articles import admin_lists
+    from articles import search as searching
+
+    monkeypatch.setattr(admin_lists, "SEARCH_COUNTED_UP_TO", 2)
+    # Both ways through the matches (gathered, or each story looked for among them).
+    monkeypatch.setattr(searching, "EVERYWHERE", everywhere)
+    for n in range(3):
+        make_article(headline=f"Falsetto {n}")
+    make_article(headline="Baritone")
+    response = admin_client.get(LIST, {"q": "falsetto"})
+    html = response.content.decode()
+    assert "More than 2 results" in html and "More than 2 articles" in html
+    assert len(response.context["cl"].result_list) == 3
+    response = admin_client.get(LIST, {"q": "baritone"})
+    html = response.content.decode()
+    assert "1 result" in html and "More than" not in html
+    assert [a.headline for a in response.context["cl"].result_list] == ["Baritone"]
