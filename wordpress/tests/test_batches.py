@@ -164,9 +164,15 @@ def test_a_rerun_of_the_same_export_converts_nothing(imported_site, capsys, monk
     def no_conversion(*args, **kwargs):
         raise AssertionError("converted again")
 
+    album = Article.objects.get(slug="808s-heartbreak")
+    album.dek = "Edited here."
+    album.save()
     monkeypatch.setattr(convert, "convert", no_conversion)
     out = run_import(capsys=capsys, media_dir=str(imported_site))
     assert "Posts: 7 unchanged, 4 skipped" in out
+    assert "“808s & Heartbreak”: edited here since the import; the edits were kept." in out
+    album.refresh_from_db()
+    assert album.dek == "Edited here."
 
 
 def test_posts_are_converted_again_when_what_they_depend_on_changed(
