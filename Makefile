@@ -13,7 +13,7 @@ help:
 	@echo "make serve     the production-like start: migrate, seed, collectstatic, gunicorn on 127.0.0.1:$(PORT)"
 	@echo "make test      set up and run the whole test suite"
 	@echo "make lint      ruff, migrations check and Django's system checks"
-	@echo "make bench     body rendering, a 10,000-post WordPress import, then the site under load"
+	@echo "make bench     body rendering, a 10,000-post WordPress import, moving a site, then the site under load"
 	@echo "make browser   install Chromium and npm for the browser tests (Debian/Ubuntu, needs root)"
 
 $(BIN)/python:
@@ -74,6 +74,9 @@ bench: setup
 	@# The archive at 10,000 and 100,000 stories: seed_bulk, search, sitemaps, the admin list,
 	@# the cold article page (bench/bench_archive.py; ARCHIVE_ARGS="--sizes 1000 10000" for less).
 	-$(BIN)/python bench/bench_archive.py $(ARCHIVE_ARGS)
+	@# Moving a whole site: export_site and import_site at 1,000 and 10,000 stories, time and
+	@# peak memory (bench/bench_portability.py; PORTABILITY_ARGS="--sizes 10000" for one size).
+	-$(BIN)/python bench/bench_portability.py $(PORTABILITY_ARGS)
 	@# The read API without the page cache beside the pages it mirrors, in process, on 1,000
 	@# stories (bench/bench_api.py: p50 and CPU time of the home page vs the list, the article
 	@# page vs the API's story).

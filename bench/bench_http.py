@@ -382,7 +382,7 @@ def measured(env: dict[str, str], *args: str) -> tuple[float, float]:
 
 def export_and_import(env: dict[str, str], folder: Path, articles: int) -> dict[str, float]:
     """A site of `articles` bulk stories out to a tar file, and into a new, empty SQLite
-    database (restoring saves every record through the models, a few hundred a second)."""
+    database (bench_portability.py measures both at size, with CPU time)."""
     env = dict(env, DATABASE_URL=f"sqlite:///{folder / 'moved.sqlite3'}")
     env.update(MEDIA_ROOT=str(folder / "media-moved"), CACHE_DIR=str(folder / "cache-moved"))
     print(f"Building a site of {articles} bulk articles to move…", flush=True)

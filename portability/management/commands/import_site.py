@@ -16,7 +16,8 @@ class Command(BaseCommand):
             "--merge",
             action="store_true",
             help="Load into a database that holds a site: the archive's records replace those "
-            "with the same primary key, the others stay.",
+            "with the same primary key, the others stay. A record whose key belongs to another "
+            "record here (a photo id naming another photo) refuses the whole merge.",
         )
 
     def handle(self, *args, source, merge=False, **options):
