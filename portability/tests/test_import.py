@@ -108,3 +108,20 @@ def test_a_merge_refuses_a_record_that_is_here_under_another_id(tmp_path):
     ):
         import_site(archive, merge=True)
     assert list(Article.objects.values_list("headline", flat=True)) == ["Written here"]
+
+
+def test_after_a_restore_new_records_get_keys_past_the_restored_ones(tmp_path):
+    stories = [make_article() for _ in range(3)]
+    archive = exported(tmp_path)
+    empty_the_site()
+    # As in a new database: the table's key counter starts again from 1.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('articles_article', 'id'), 1, false)"
+            )
+        else:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = 'articles_article'")
+    import_site(archive)
+    new = make_article()
+    assert new.pk > max(story.pk for story in stories)
