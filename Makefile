@@ -10,7 +10,7 @@ TEST_WORKERS ?= auto
 
 help:
 	@echo "make run       set up and serve the site with the seed story on http://127.0.0.1:$(PORT)/"
-	@echo "make serve     the production-like start: migrate, seed, collectstatic, gunicorn on 127.0.0.1:$(PORT)"
+	@echo "make serve     the production-like start: migrate, collectstatic, seed, gunicorn on 127.0.0.1:$(PORT)"
 	@echo "make test      set up and run the whole test suite"
 	@echo "make lint      ruff, migrations check and Django's system checks"
 	@echo "make bench     body rendering, a 10,000-post WordPress import, moving a site, then the site under load"
@@ -47,8 +47,9 @@ run: seed
 serve: export DEBUG := False
 serve: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed
+	@# Static files first: the seed story's snapshot is its page as served, with their addresses.
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py seed
 	PORT=$(PORT) exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 lint: setup

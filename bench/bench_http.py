@@ -85,6 +85,8 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 def build_site(env: dict[str, str], articles: int) -> None:
     manage(env, "migrate", "--noinput")
+    # Static files before the seed story's snapshot, which is its page as served.
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     manage(env, "seed")
     started = time.monotonic()
     out = manage(
@@ -92,7 +94,6 @@ def build_site(env: dict[str, str], articles: int) -> None:
         "--artists", str(max(1, articles // 5)), "--projects", str(max(1, articles * 3 // 10)),
     )  # fmt: skip
     print(out.strip().splitlines()[-1], f"(wall {time.monotonic() - started:.0f} s)")
-    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
 
 
 class Gunicorn:

@@ -62,8 +62,8 @@ def manage(env: dict[str, str], *args: str) -> str:
 def prepare_site(env: dict[str, str]) -> None:
     """What `make serve` does before it starts gunicorn."""
     manage(env, "migrate", "--noinput")
-    manage(env, "seed")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    manage(env, "seed")
 
 
 class Server:
