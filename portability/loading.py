@@ -7,12 +7,15 @@ What `loaddata` does, at the cost of a few statements per batch rather than seve
    memory of the records loaded so far (asked of the database on a miss).
 2. Each batch of `BATCH` records is written as the archive holds it: a raw insert, as
    loaddata's (no field fills itself in, so times stay as they were), text cleaned as on every
-   save, many-to-many links inserted together. When merging, a record whose primary key is
-   taken is updated instead, and only if it is the same record (see `Collision`).
+   save, many-to-many links inserted together. A record whose primary key is taken (by one
+   that migrate made, such as a group, or when merging by one of the site's) is updated
+   instead, and only if it is the same record (see `Collision`).
 3. No signal runs while records load: what saves derive from each record (plain text,
    mentions, search entries, purges, the API's change log) is either in the archive already
    (the change log, former addresses) or derived afterwards in batches over every story
-   (`derive_bodies`), and the caller purges the whole cache once.
+   (`articles.services.derive_all`), and the caller purges the whole cache once. Signals are
+   muted for the whole process (as the admin's revision preview does): this runs in a
+   command's process of its own, never beside requests.
 
 Memory stays flat whatever the size of the site: one batch of records, at most `KEYS_KEPT`
 natural keys, and one batch of bodies at a time.
