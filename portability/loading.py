@@ -186,9 +186,25 @@ class Loader:
         record, or, when merging, when an incoming record is here under another key."""
         manager = model._base_manager.db_manager(self.using)
         existing = manager.in_bulk([obj.pk for obj in objects])
-        if not _natural(model):
-            return set(existing)
         label = model._meta.label_lower
+        if not _natural(model):
+            # A record with no name of its own (a correction, an old address, an event) is the
+            # same record if it belongs to the same records (those have passed this check).
+            owners = [
+                f
+                for f in model._meta.concrete_fields
+                if f.many_to_one and _natural(f.related_model)
+            ]
+            for obj in objects:
+                here = existing.get(obj.pk)
+                for f in owners if here is not None else ():
+                    ours, theirs = getattr(obj, f.attname), getattr(here, f.attname)
+                    if ours != theirs:
+                        raise Collision(
+                            f"{label} {obj.pk} belongs to {f.name} {ours} in the archive but "
+                            f"to {f.name} {theirs} here."
+                        )
+            return set(existing)
         for obj in objects:
             here = existing.get(obj.pk)
             if here is None and not self.merge:

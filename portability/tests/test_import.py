@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import rendering, search
-from articles.models import Article
+from articles.models import Article, Correction
 from images.models import Image
 from newsroom.testing import make_article, make_story_with_everything
 from portability.archive import ArchiveError, export_site, exported_models, import_site
@@ -125,3 +125,18 @@ def test_after_a_restore_new_records_get_keys_past_the_restored_ones(tmp_path):
     import_site(archive)
     new = make_article()
     assert new.pk > max(story.pk for story in stories)
+
+
+def test_a_merge_refuses_a_correction_whose_id_is_another_storys_correction_here(tmp_path):
+    story = make_story_with_everything()
+    correction = story.corrections.get()
+    archive = exported(tmp_path)
+    other = make_article(headline="Someone else's story")
+    Correction.objects.filter(pk=correction.pk).update(article=other, text="Theirs.")
+    with pytest.raises(
+        ArchiveError,
+        match=rf"articles.correction {correction.pk} belongs to article {story.pk} in the "
+        rf"archive but to article {other.pk} here",
+    ):
+        import_site(archive, merge=True)
+    assert Correction.objects.get(pk=correction.pk).text == "Theirs."
