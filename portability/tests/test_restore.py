@@ -61,10 +61,6 @@ def test_export_on_sqlite_restores_on_postgresql_page_for_page(tmp_path):
         manage(target, "migrate", "--noinput", "-v0")
         manage(target, "import_site", str(archive))
         before, after = site_pages(source), site_pages(target)
-        import pathlib
-
-        pathlib.Path("/tmp/restore_before.json").write_text(json.dumps(before))
-        pathlib.Path("/tmp/restore_after.json").write_text(json.dumps(after))
         assert len(before) > 20
         assert sorted(before) == sorted(after)
         for path, page in before.items():
