@@ -28,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from sites import ROOT, base_env, bulk_arguments, manage
+
 SEED_PATH = "/articles/kanye-west-spike-jonze-collaborate-on-short-film/"
 PAIRS = (("home page", "/", "API list", "/api/v1/articles/"),
          ("article page", SEED_PATH, "API article", "/api/v1" + SEED_PATH))  # fmt: skip
@@ -36,25 +37,13 @@ TARGET = 2.0
 BLOCK = 20
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
-
-
 def build(database_url: str, articles: int, folder: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+    env = base_env()
     env.update(DATABASE_URL=database_url, SECRET_KEY="bench", CACHE_DIR=str(folder / "cache"))
     env.setdefault("MEDIA_ROOT", str(folder / "media"))
     manage(env, "migrate", "--noinput")
     manage(env, "seed")
-    manage(
-        env, "seed_bulk", "--add", "--articles", str(articles),
-        "--artists", str(max(1, articles // 5)), "--projects", str(max(1, articles * 3 // 10)),
-    )  # fmt: skip
+    manage(env, *bulk_arguments(articles))
 
 
 def measure(database_url: str, cache_url: str, folder: Path, args) -> list[str]:

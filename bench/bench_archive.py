@@ -32,24 +32,16 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from sites import ROOT, base_env, bulk_arguments, manage
+
 SEED_PATH = "/articles/kanye-west-spike-jonze-collaborate-on-short-film/"
 SEARCHES = 200
 ROUNDS = 15
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
-
-
 def build(database_url: str, articles: int, folder: Path) -> float:
     """A database with the seed story and `articles` bulk stories; seconds seed_bulk took."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+    env = base_env()
     # DEBUG for static addresses under their plain names, as the measurements use them: the
     # seed story's snapshot holds its page's parts as they are served.
     env.update(
@@ -59,8 +51,7 @@ def build(database_url: str, articles: int, folder: Path) -> float:
     manage(env, "seed")
     started = time.monotonic()
     manage(
-        env, "seed_bulk", "--add", "--articles", str(articles),
-        "--artists", str(articles // 5), "--projects", str(articles * 3 // 10),
+        env, *bulk_arguments(articles),
         "--contributors", str(max(200, articles // 50)), "--tags", str(max(300, articles // 33)),
     )  # fmt: skip
     return time.monotonic() - started
@@ -68,7 +59,7 @@ def build(database_url: str, articles: int, folder: Path) -> float:
 
 def measure(database_url: str) -> dict[str, float]:
     """Run this file again in a process of its own on `database_url`; its figures."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+    env = base_env()
     env.update(
         DATABASE_URL=database_url,
         SECRET_KEY="bench",

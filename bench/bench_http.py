@@ -37,7 +37,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from sites import ROOT, bulk_arguments, manage
+
 RESULTS = ROOT / "bench" / "results.md"
 ARTICLE = "/articles/kanye-west-spike-jonze-collaborate-on-short-film/"
 CONNECTIONS = (1, 16, 64)
@@ -74,25 +75,13 @@ def site_env(folder: Path, database_url: str, *, page_cache: bool) -> dict[str, 
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
-
-
 def build_site(env: dict[str, str], articles: int) -> None:
     manage(env, "migrate", "--noinput")
     # Static files before the seed story's snapshot, which is its page as served.
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     manage(env, "seed")
     started = time.monotonic()
-    out = manage(
-        env, "seed_bulk", "--add", "--articles", str(articles),
-        "--artists", str(max(1, articles // 5)), "--projects", str(max(1, articles * 3 // 10)),
-    )  # fmt: skip
+    out = manage(env, *bulk_arguments(articles))
     print(out.strip().splitlines()[-1], f"(wall {time.monotonic() - started:.0f} s)")
 
 

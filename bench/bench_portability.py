@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from sites import ROOT, base_env, bulk_arguments, manage
+
 # Run by a probe process, so that the figures are the command's alone.
 PROBE = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
@@ -34,7 +35,7 @@ PROBE = (
 
 
 def environment(folder: Path, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+    env = base_env()
     env.update(
         DATABASE_URL=database_url,
         SECRET_KEY="bench",
@@ -43,15 +44,6 @@ def environment(folder: Path, database_url: str) -> dict[str, str]:
         MEDIA_ROOT=str(folder / "media"),
     )
     return env
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
 
 
 def measured(env: dict[str, str], *args: str) -> dict[str, float]:
@@ -82,10 +74,7 @@ def run_size(articles: int, folder: Path, postgres: str | None) -> dict[str, dic
     print(f"Building a site of {articles} bulk stories…", flush=True)
     manage(source, "migrate", "--noinput", "-v0")
     manage(source, "seed")
-    manage(
-        source, "seed_bulk", "--add", "--articles", str(articles),
-        "--artists", str(max(1, articles // 5)), "--projects", str(max(1, articles * 3 // 10)),
-    )  # fmt: skip
+    manage(source, *bulk_arguments(articles))
     archive = folder / "site.tar"
     print("export_site…", flush=True)
     figures = {"export_site": measured(source, "export_site", str(archive))}

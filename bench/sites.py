@@ -1,0 +1,35 @@
+"""What the benchmarks share: running this checkout's `manage.py` for a site of their own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def base_env() -> dict[str, str]:
+    """This process's environment without Django's own variables (a settings module of the
+    shell's must not take over a benchmark's site)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    """`manage.py *args` in `env`; its output, or the benchmark stops with its errors."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def bulk_arguments(articles: int) -> list[str]:
+    """`seed_bulk` arguments for `articles` stories with an artist for every 5 and 3 projects
+    for every 10, as every benchmark loads them."""
+    return [
+        "seed_bulk", "--add", "--articles", str(articles),
+        "--artists", str(max(1, articles // 5)), "--projects", str(max(1, articles * 3 // 10)),
+    ]  # fmt: skip
