@@ -272,10 +272,10 @@ def _marked(text: str) -> SafeString:
     return mark_safe(html.replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
-def snippets(articles, query: str) -> dict[int, SafeString]:
-    """A short passage of each article's body with the searched words marked, by article pk,
-    cut at word boundaries: one query, which reads the body text itself."""
-    ids = [article.pk for article in articles]
+def snippets(ids: list[int], query: str) -> dict[int, SafeString]:
+    """A short passage of the body of each article of `ids` with the searched words marked, by
+    article pk, cut at word boundaries: one query, which reads the body text itself."""
+    ids = list(ids)
     if not ids or not query or not full_text():
         return {}
     if connection.vendor == "sqlite":

@@ -371,9 +371,12 @@ class SearchView(pagecache.PageNumberMixin, ListView):
             artists=[],
             projects=[],
         )
-        found = search.snippets(context["articles"], self.query)
-        for article in context["articles"]:
-            article.search_snippet = found.get(article.pk)
+        # The page's ids alone: each story is shown by its teaser, kept between pages, and only
+        # the stories whose teaser is not kept are loaded.
+        ids = list(context["articles"].values_list("pk", flat=True)) if self.query else []
+        found = search.snippets(ids, self.query)
+        articles = with_teasers(Article.objects.published().for_teasers(), level=3, ids=ids)
+        context["results"] = [(article, found.get(article.pk)) for article in articles]
         # Names only on the first page: later pages are for paging through stories.
         if self.query and context["page_obj"].number == 1:
             words = self.query.split()[:SEARCH_MAX_WORDS]

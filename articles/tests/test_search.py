@@ -187,8 +187,10 @@ def test_snippets_mark_the_words_and_cut_at_word_boundaries(client, stories, que
     from articles.search import START, STOP
 
     response = results(client, query)
-    seed = next(a for a in response.context["articles"] if a.headline == SEED)
-    snippet = str(seed.search_snippet)
+    seed = Article.objects.get(headline=SEED)
+    snippet = str(
+        next(found for story, found in response.context["results"] if story.pk == seed.pk)
+    )
     found = re.findall(r"<mark>(.*?)</mark>", snippet)
     assert found and set(found) <= set(marked)
     passages = snippet.replace("<mark>", "").replace("</mark>", "")
