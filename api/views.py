@@ -119,13 +119,15 @@ class PublicView(generics.GenericAPIView):
     # What this view's responses show besides the records they load (whose own tags are
     # noted as they load): saving or deleting any record of these kinds purges them.
     list_kinds: tuple = ()
+    # Fields a response leaves out unless `?fields=` names them (or is `*`).
+    left_out: tuple = ()
 
     def wanted_fields(self) -> set[str]:
         every = list(field_names(self.get_serializer_class()))
         asked = self.request.query_params.get("fields", "").strip()
         if not asked or asked == "*":
             pagecache.accept(self.request, fields=asked)
-            return set(every)
+            return set(every) - set(() if asked else self.left_out)
         names = {name.strip() for name in asked.split(",") if name.strip()}
         unknown = sorted(names - set(every))
         if unknown:
@@ -148,7 +150,10 @@ class PublicView(generics.GenericAPIView):
 FIELDS_PARAMETER = OpenApiParameter(
     "fields",
     str,
-    description="Comma-separated fields to return (default: all), e.g. headline,url,published_at.",
+    description=(
+        "Comma-separated fields to return, e.g. headline,url,published_at, or * for every field "
+        "(default: every field, but for a list of stories body, body_html and mentions)."
+    ),
 )
 PAGE_SIZE_PARAMETER = OpenApiParameter(
     "page_size", int, description="Items per page: 20 unless given, at most 100."
@@ -283,8 +288,18 @@ class ArticleMixin:
         ]
 
 
-@extend_schema(parameters=ARTICLE_PARAMETERS, summary="Published stories, newest first")
+@extend_schema(
+    parameters=ARTICLE_PARAMETERS,
+    summary="Published stories, newest first",
+    description=(
+        "Each story without `body`, `body_html` and `mentions` unless `fields` names them (or "
+        "is `*`): a list is for finding stories, and those three make a page of 20 fifteen "
+        "times the size. A story's own address gives every field."
+    ),
+)
 class ArticleList(ArticleMixin, PublicView, generics.ListAPIView):
+    left_out = ("body", "body_html", "mentions")
+
     def get_queryset(self):
         params = self.request.query_params
         # Only what the page's order and cursor read: the rest comes from `represent`.

@@ -6,7 +6,7 @@ MEDIA_ROOT). Then, with Django's test client in a process
 of its own (no network, PAGE_CACHE_SECONDS=0, the file cache in a temporary folder unless
 --cache names another, as CACHE_URL does), times each pair after a warm-up that fills the
 cache below the pages: the home page and the API's list (`/api/v1/articles/`, 20 stories with
-every field), the seed story's page and its API detail, in turns of 20 requests. Each
+the list's fields), the seed story's page and its API detail, in turns of 20 requests. Each
 figure is the p50 of --requests requests, wall and CPU time; the ratio is the API's wall p50
 over the page's. The target is 2×:
 the exit status is 1 when a ratio misses it. --profile then profiles the API list.

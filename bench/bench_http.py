@@ -43,7 +43,7 @@ RESULTS = ROOT / "bench" / "results.md"
 ARTICLE = "/articles/kanye-west-spike-jonze-collaborate-on-short-film/"
 CONNECTIONS = (1, 16, 64)
 # The read API beside the same pages: the seed story, and the latest stories (20, as the home
-# page lists them) with every field.
+# page lists them) with the list's fields (all but the bodies and mentions).
 API_ARTICLE = "/api/v1" + ARTICLE
 API_LIST = "/api/v1/articles/"
 

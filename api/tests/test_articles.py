@@ -217,7 +217,7 @@ def test_list_queries_do_not_grow(client, count, django_assert_num_queries, memo
     # The page's ids, the stories with their relations, the records their bodies name, and
     # when the next scheduled story goes live (for how long the page may be kept).
     with django_assert_num_queries(14):
-        data = client.get("/api/v1/articles/", {"page_size": 50}).json()
+        data = client.get("/api/v1/articles/", {"page_size": 50, "fields": "*"}).json()
     assert len(data["results"]) == count
     for story in data["results"]:
         assert len(story["mentions"]["artists"]) == 2 and len(story["bylines"]) == 2
@@ -233,7 +233,7 @@ def test_kept_representations_are_used_until_what_they_show_changes(
     url = "/api/v1/articles/"
 
     def listed():
-        return {a["slug"]: a for a in client.get(url).json()["results"]}
+        return {a["slug"]: a for a in client.get(url, {"fields": "*"}).json()["results"]}
 
     assert set(listed()) == {story.slug, other.slug}
     # Kept: only the page's ids are read (and the page cache's own look-ups).
@@ -413,3 +413,16 @@ def test_lists_are_kept_under_the_parameters_they_accept_alone(
     following = answers[1]["next"]
     queries(following)
     assert queries(following) > 0
+
+
+def test_a_list_leaves_out_the_bodies_and_mentions_unless_asked(client):
+    story = make_full_story(count=2)
+    url = "/api/v1/articles/"
+    listed = client.get(url).json()["results"][0]
+    assert listed["slug"] == story.slug and listed["bylines"] and listed["lead_image"]
+    assert not {"body", "body_html", "mentions"} & set(listed)
+    every = client.get(url, {"fields": "*"}).json()["results"][0]
+    detail = client.get(f"{url}{story.slug}/").json()
+    assert every == detail and {"body", "body_html", "mentions"} <= set(every)
+    asked = client.get(url, {"fields": "slug,body_html"}).json()["results"][0]
+    assert asked == {"slug": story.slug, "body_html": detail["body_html"]}
