@@ -208,6 +208,7 @@ def site_env(folder: Path) -> dict[str, str]:
         CACHE_URL="",
         CACHE_DIR=str(folder / "cache"),
         MEDIA_ROOT=str(folder / "media"),
+        STATIC_ROOT=str(folder / "static"),
         SENTRY_DSN="",
         LOG_LEVEL="WARNING",
     )
@@ -256,6 +257,13 @@ def main() -> int:
         env = site_env(folder)
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+        )
+        # As `make serve` does: static files first, for the seed story's snapshot.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
         )
         subprocess.run(
             [sys.executable, "manage.py", "seed"],

@@ -98,12 +98,13 @@ def bump(tags: Iterable[str]) -> None:
     if not names:
         return
     now = time.time_ns()
-    for at in range(0, len(names), _BATCH):
-        TagVersion.objects.bulk_create(
-            [TagVersion(tag=name, version=now) for name in names[at : at + _BATCH]],
-            update_conflicts=True,
-            unique_fields=["tag"],
-            update_fields=["version"],
+    table = connection.ops.quote_name(TagVersion._meta.db_table)
+    # One prepared statement for every tag (an import purges thousands at once).
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (tag, version) VALUES (%s, %s) "
+            "ON CONFLICT (tag) DO UPDATE SET version = excluded.version",
+            [(name, now) for name in names],
         )
 
 
