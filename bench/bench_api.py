@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sites import ROOT, base_env, bulk_arguments, manage
+from sites import ROOT, base_env, bulk_arguments, in_process_env, manage
 
 SEED_PATH = "/articles/kanye-west-spike-jonze-collaborate-on-short-film/"
 PAIRS = (("home page", "/", "API list", "/api/v1/articles/"),
@@ -48,21 +48,8 @@ def build(database_url: str, articles: int, folder: Path) -> None:
 
 def measure(database_url: str, cache_url: str, folder: Path, args) -> list[str]:
     """Run this file again in a process of its own on `database_url`; its output lines."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PAGE_CACHE"))}
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY="bench",
-        CACHE_URL=cache_url,
-        CACHE_DIR=str(folder / "cache-api"),
-        PAGE_CACHE_SECONDS="0",
-        DEBUG="False",
-        ALLOWED_HOSTS="testserver",
-        LOG_LEVEL="ERROR",
-        REQUEST_LOG_LEVEL="WARNING",
-        SENTRY_DSN="",
-        SECURE_COOKIES="False",
-        SECURE_SSL_REDIRECT="False",
-        API_RATE_LIMIT="",
+    env = in_process_env(
+        database_url, CACHE_URL=cache_url, CACHE_DIR=str(folder / "cache-api"), API_RATE_LIMIT=""
     )
     # The photos seed_bulk made: without them every page would try to make its renditions.
     env.setdefault("MEDIA_ROOT", str(folder / "media"))

@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sites import ROOT, base_env, bulk_arguments, manage
+from sites import ROOT, base_env, bulk_arguments, in_process_env, manage
 
 SEED_PATH = "/articles/kanye-west-spike-jonze-collaborate-on-short-film/"
 SEARCHES = 200
@@ -59,20 +59,7 @@ def build(database_url: str, articles: int, folder: Path) -> float:
 
 def measure(database_url: str) -> dict[str, float]:
     """Run this file again in a process of its own on `database_url`; its figures."""
-    env = base_env()
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY="bench",
-        CACHE_URL="locmemcache://bench-archive?max_entries=1000000",
-        PAGE_CACHE_SECONDS="0",
-        DEBUG="False",
-        ALLOWED_HOSTS="testserver",
-        LOG_LEVEL="ERROR",
-        REQUEST_LOG_LEVEL="WARNING",
-        SENTRY_DSN="",
-        SECURE_COOKIES="False",
-        SECURE_SSL_REDIRECT="False",
-    )
+    env = in_process_env(database_url, CACHE_URL="locmemcache://bench-archive?max_entries=1000000")
     result = subprocess.run(
         [sys.executable, __file__, "--inside"], cwd=ROOT, env=env, capture_output=True, text=True
     )

@@ -33,3 +33,23 @@ def bulk_arguments(articles: int) -> list[str]:
         "seed_bulk", "--add", "--articles", str(articles),
         "--artists", str(max(1, articles // 5)), "--projects", str(max(1, articles * 3 // 10)),
     ]  # fmt: skip
+
+
+def in_process_env(database_url: str, **more: str) -> dict[str, str]:
+    """The environment of a benchmark measuring its site in process with Django's test client:
+    DEBUG off, no page cache, quiet logs, no HTTPS redirects."""
+    env = base_env()
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY="bench",
+        PAGE_CACHE_SECONDS="0",
+        DEBUG="False",
+        ALLOWED_HOSTS="testserver",
+        LOG_LEVEL="ERROR",
+        REQUEST_LOG_LEVEL="WARNING",
+        SENTRY_DSN="",
+        SECURE_COOKIES="False",
+        SECURE_SSL_REDIRECT="False",
+    )
+    env.update(more)
+    return env

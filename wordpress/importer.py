@@ -659,18 +659,23 @@ class Importer:
         with self._reporting_to(Report()) as prepared:
             return self._converted(item, post_type, status, report, prepared)
 
-    def _converted(self, item, post_type, status, report, prepared) -> _NewPost:
-        fields = self._fields(item, status)
-        conversion = convert.convert(item.get("content:encoded"), self.context)
-        authors = self._author_keys(item)
-        lead_image = self._lead_image(item)
-        digest = _digest(CONVERSION_VERSION, fields, conversion.body, authors, lead_image)
+    def _report_conversion(self, item, conversion, fields: dict) -> None:
+        """Report what converting `item` could not keep as it was; its fields' own notes are
+        taken out of `fields`."""
         for problem in conversion.problems:
             self.report.problem(item, problem)
         if fields.pop("_untitled", False):
             self.report.problem(item, "no title; it was given one naming its WordPress id.")
         for note in fields.pop("_notes"):
             self.report.problem(item, note)
+
+    def _converted(self, item, post_type, status, report, prepared) -> _NewPost:
+        fields = self._fields(item, status)
+        conversion = convert.convert(item.get("content:encoded"), self.context)
+        authors = self._author_keys(item)
+        lead_image = self._lead_image(item)
+        digest = _digest(CONVERSION_VERSION, fields, conversion.body, authors, lead_image)
+        self._report_conversion(item, conversion, fields)
         # As the admin's form takes them (newsroom.forms.CleanTextMixin, BodyField).
         article = Article(
             headline=clean_line(fields["headline"]).strip(),
@@ -793,12 +798,7 @@ class Importer:
                     item,
                     "changed on WordPress and edited here: WordPress's version replaced the edits.",
                 )
-        for problem in conversion.problems:
-            self.report.problem(item, problem)
-        if fields.pop("_untitled", False):
-            self.report.problem(item, "no title; it was given one naming its WordPress id.")
-        for note in fields.pop("_notes"):
-            self.report.problem(item, note)
+        self._report_conversion(item, conversion, fields)
         data = {
             **fields,
             "slug": article.slug if article is not None else planned.slug,
