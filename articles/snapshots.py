@@ -10,6 +10,7 @@ shown; past that, the list is worked out again.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from django.db.models import Q
 from django.test import RequestFactory
 
 from newsroom import snapshots, tagcache
+
+log = logging.getLogger(__name__)
 
 RELATED_SECONDS = 60 * 60
 # A list taken from a snapshot is kept this long: it may be as old as the snapshot.
@@ -29,14 +32,17 @@ def key(slug: str) -> str:
 
 
 def build(pks: list[int]) -> int:
-    """Write the snapshots of these stories' pages, for those that are live; how many."""
+    """Write the snapshots of these stories' pages, for those that are live; how many. A story
+    whose page cannot be built is logged and left without one."""
     from .models import Article
 
     written = 0
-    for pk, slug, path in (
-        (a.pk, a.slug, a.get_absolute_url()) for a in Article.objects.published().filter(pk__in=pks)
-    ):
-        written += _build_one(pk, slug, path)
+    live = Article.objects.published().filter(pk__in=pks).only("slug")
+    for pk, slug, path in ((a.pk, a.slug, a.get_absolute_url()) for a in live):
+        try:
+            written += _build_one(pk, slug, path)
+        except Exception:  # a snapshot is an optimisation: the page is built without it
+            log.exception("Could not write the snapshot of %s", path)
     return written
 
 

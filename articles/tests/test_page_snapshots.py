@@ -171,3 +171,19 @@ def test_a_snapshot_names_no_draft_and_no_staff_data(story):
     assert b"Secret draft headline" not in data
     assert draft.preview_key.encode() not in data
     assert not re.search(rb"csrfmiddlewaretoken", data)
+
+
+def test_a_page_that_cannot_be_built_leaves_the_others_their_snapshots(story, monkeypatch, caplog):
+    other = make_article(**live())
+    Snapshot.objects.all().delete()
+    real = snapshots._build_one
+
+    def failing(pk, slug, path):
+        if pk == story.pk:
+            raise RuntimeError("a template error")
+        return real(pk, slug, path)
+
+    monkeypatch.setattr(snapshots, "_build_one", failing)
+    assert snapshots.build([story.pk, other.pk]) == 1
+    assert list(Snapshot.objects.values_list("key", flat=True)) == [snapshots.key(other.slug)]
+    assert "Could not write the snapshot of" in caplog.text
