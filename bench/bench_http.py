@@ -37,7 +37,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from sites import ROOT, bulk_arguments, manage
+from sites import ROOT, bulk_arguments, manage, measured
 
 RESULTS = ROOT / "bench" / "results.md"
 ARTICLE = "/articles/kanye-west-spike-jonze-collaborate-on-short-film/"
@@ -354,22 +354,6 @@ def run(args, folder: Path) -> int:
     return 0
 
 
-def measured(env: dict[str, str], *args: str) -> tuple[float, float]:
-    """Seconds and peak resident memory (MiB) of `manage.py *args`."""
-    probe = (
-        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", probe, sys.executable, "manage.py", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )  # fmt: skip
-    if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return time.monotonic() - started, int(result.stdout.split()[-1]) / 1024
-
-
 def export_and_import(env: dict[str, str], folder: Path, articles: int) -> dict[str, float]:
     """A site of `articles` bulk stories out to a tar file, and into a new, empty SQLite
     database (bench_portability.py measures both at size, with CPU time)."""
@@ -379,18 +363,18 @@ def export_and_import(env: dict[str, str], folder: Path, articles: int) -> dict[
     build_site(env, articles)
     archive = folder / "site.tar"
     print("export_site…", flush=True)
-    export_s, export_mib = measured(env, "export_site", str(archive))
+    exported = measured(env, "export_site", str(archive))
     target = dict(env, DATABASE_URL=f"sqlite:///{folder / 'restored.sqlite3'}")
     target.update(MEDIA_ROOT=str(folder / "media-restored"), CACHE_DIR=str(folder / "cache-r"))
     manage(target, "migrate", "--noinput")
     print("import_site…", flush=True)
-    import_s, import_mib = measured(target, "import_site", str(archive))
+    imported = measured(target, "import_site", str(archive))
     return {
-        "export_s": export_s,
-        "export_mib": export_mib,
+        "export_s": exported["wall"],
+        "export_mib": exported["mib"],
         "archive_mib": archive.stat().st_size / 2**20,
-        "import_s": import_s,
-        "import_mib": import_mib,
+        "import_s": imported["wall"],
+        "import_mib": imported["mib"],
     }
 
 

@@ -18,20 +18,11 @@ import os
 import platform
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from sites import ROOT, base_env, bulk_arguments, manage
-
-# Run by a probe process, so that the figures are the command's alone.
-PROBE = (
-    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-    "stdout=subprocess.DEVNULL); u = resource.getrusage(resource.RUSAGE_CHILDREN); "
-    "print(u.ru_utime + u.ru_stime, u.ru_maxrss)"
-)
+from sites import base_env, bulk_arguments, manage, measured
 
 
 def environment(folder: Path, database_url: str) -> dict[str, str]:
@@ -44,19 +35,6 @@ def environment(folder: Path, database_url: str) -> dict[str, str]:
         MEDIA_ROOT=str(folder / "media"),
     )
     return env
-
-
-def measured(env: dict[str, str], *args: str) -> dict[str, float]:
-    """Wall seconds, CPU seconds and peak resident MiB of `manage.py *args`."""
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, sys.executable, "manage.py", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )  # fmt: skip
-    if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    cpu, peak = result.stdout.split()[-2:]
-    return {"wall": time.monotonic() - started, "cpu": float(cpu), "mib": int(peak) / 1024}
 
 
 def postgres_database(base: str, name: str, *, drop: bool = False) -> str:

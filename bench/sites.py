@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,3 +54,24 @@ def in_process_env(database_url: str, **more: str) -> dict[str, str]:
     )
     env.update(more)
     return env
+
+
+# Run by a probe process, so that the figures are the command's alone.
+PROBE = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+    "stdout=subprocess.DEVNULL); u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print(u.ru_utime + u.ru_stime, u.ru_maxrss)"
+)
+
+
+def measured(env: dict[str, str], *args: str) -> dict[str, float]:
+    """Wall seconds, CPU seconds and peak resident MiB of `manage.py *args`."""
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, sys.executable, "manage.py", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    if result.returncode != 0:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    cpu, peak = result.stdout.split()[-2:]
+    return {"wall": time.monotonic() - started, "cpu": float(cpu), "mib": int(peak) / 1024}
