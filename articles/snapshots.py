@@ -78,14 +78,18 @@ def _host() -> str:
 
 
 def restore(slug: str, count: int) -> dict | None:
-    """The parts of the page of the story at `slug` from its snapshot, with the `count` stories
-    related to it, when the cache does not hold the story and the snapshot is up to date;
-    else None. They are not put back into the cache: read from the snapshot, they cost the
-    page three short queries."""
+    """What the page of the story at `slug` can be built from ahead of the cache
+    (`tagcache.overlay`): the story, when the cache holds it (its tags are passed on to the
+    recording in progress, and the page reads it without asking the cache again); else the
+    parts from its snapshot, with the `count` stories related to it, when the snapshot is up to
+    date; else None. A snapshot's parts are not put back into the cache: read from the
+    snapshot, they cost the page three short queries."""
     from .models import Article, related_key
 
-    if tagcache.fetch(Article.LIVE_KEY.format(schema=tagcache.schema(), slug=slug)) is not None:
-        return None
+    live_key = Article.LIVE_KEY.format(schema=tagcache.schema(), slug=slug)
+    kept = tagcache.fetch(live_key)
+    if kept is not None:
+        return {live_key: (kept, (), None)}
     found = snapshots.load(key(slug))
     if found is None:
         return None

@@ -251,8 +251,9 @@ class ArticleDetailView(DetailView):
         return article
 
     def get(self, request, *args, **kwargs):
-        # With nothing of the story in the cache, its page is built from its snapshot when it
-        # has an up-to-date one (articles/snapshots.py).
+        # The story as the cache holds it, read once; with nothing of it in the cache, the
+        # parts of its page from its snapshot when it has an up-to-date one
+        # (articles/snapshots.py).
         entries = None
         if not self.can_preview():
             entries = snapshots.restore(self.kwargs["slug"], RELATED_ARTICLES)

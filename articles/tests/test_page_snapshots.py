@@ -187,3 +187,22 @@ def test_a_page_that_cannot_be_built_leaves_the_others_their_snapshots(story, mo
     assert snapshots.build([story.pk, other.pk]) == 1
     assert list(Snapshot.objects.values_list("key", flat=True)) == [snapshots.key(other.slug)]
     assert "Could not write the snapshot of" in caplog.text
+
+
+def test_a_warm_page_asks_the_cache_for_its_story_once(client, story, monkeypatch):
+    from newsroom import tagcache
+
+    client.get(story.get_absolute_url())  # everything kept
+    live_key = Article.LIVE_KEY.format(schema=tagcache.schema(), slug=story.slug)
+    asked = []
+    real = tagcache.cache.get_many
+
+    def counting(keys, *args, **kwargs):
+        keys = list(keys)
+        asked.extend(key for key in keys if key == live_key)
+        return real(keys, *args, **kwargs)
+
+    monkeypatch.setattr(tagcache.cache, "get_many", counting)
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200 and story.headline in response.content.decode()
+    assert len(asked) == 1
