@@ -1,5 +1,7 @@
 """The sitemaps: every published article and the artists, projects, contributors and tags those
-articles reach. Records only drafts link to stay out, so a sitemap never hints at a coming story.
+articles reach, the site's fixed pages (home, reviews, artists, projects, tour dates) and every
+tour date's page. Records only drafts link to stay out, so a sitemap never hints at a coming
+story; tour dates have no draft state, and each has a public page, past or upcoming.
 
 `/sitemap.xml` is an index of pages of at most 50,000 addresses each (sitemaps.org's limit), one
 section after another, `/sitemap-<section>.xml?p=N`, each with the time of its latest change.
@@ -24,6 +26,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
+from events.models import Event
+from events.views import depend_on_dates
+from events.views import last_change as events_last_change
 from newsroom import pagecache, tagcache
 from newsroom.links import reverse
 from people.models import Artist, Contributor
@@ -102,23 +107,58 @@ def _latest_story():
     )
 
 
+def _latest_review():
+    """When the latest published review came out: the reviews page changes with each."""
+    return (
+        Article.objects.published()
+        .reviews()
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
+def _later(*times):
+    return max((time for time in times if time is not None), default=None)
+
+
 class HomeSitemap(PagedSitemap):
+    """The site's fixed pages, each with the time its list last changed, where there is one.
+    The section keeps the name it had when it held the home page alone, so its address stays."""
+
     changefreq = "hourly"
 
     def items(self):
-        tagcache.depend(tagcache.list_of(Article))
-        return ["articles:home"]
+        return list(self.changes())
 
     def location(self, item):
         return reverse(item)
 
     def lastmod(self, item):
-        return self.latest()
+        return self.changes()[item]
 
     def latest(self):
-        if not hasattr(self, "_latest"):
-            self._latest = _latest_story()
-        return self._latest
+        return _later(*self.changes().values())
+
+    def changes(self) -> dict:
+        """{URL name: when the page last changed, or None}, read once."""
+        if not hasattr(self, "_changes"):
+            tagcache.depend(
+                tagcache.list_of(Article), tagcache.list_of(Artist), tagcache.list_of(MediaProject)
+            )
+            depend_on_dates()
+            story = _latest_story()
+            # The artists' list counts each artist's published stories.
+            artist = Artist.objects.aggregate(latest=Max("updated_at"))["latest"]
+            project = MediaProject.objects.aggregate(latest=Max("updated_at"))["latest"]
+            self._changes = {
+                "articles:home": story,
+                "articles:reviews": _latest_review(),
+                "articles:artists": _later(artist, story),
+                "projects:index": project,
+                "events:index": events_last_change(),
+            }
+        return self._changes
 
 
 class ArticleSitemap(PagedSitemap):
@@ -239,6 +279,30 @@ class TagSitemap(PagedSitemap):
         return _latest_story()
 
 
+class EventSitemap(PagedSitemap):
+    """Every tour date's page, in the order they were entered; counted and dated together in
+    one aggregate. A date's save or deletion purges the section (the list of dates)."""
+
+    def items(self):
+        tagcache.depend(tagcache.list_of(Event))
+        return Event.objects.only("updated_at").order_by("pk")
+
+    def lastmod(self, event):
+        return event.updated_at
+
+    def summary(self) -> dict:
+        if not hasattr(self, "_summary"):
+            tagcache.depend(tagcache.list_of(Event))
+            self._summary = Event.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+        return self._summary
+
+    def count(self):
+        return self.summary()["count"]
+
+    def latest(self):
+        return self.summary()["latest"]
+
+
 sitemaps = {
     "home": HomeSitemap,
     "articles": ArticleSitemap,
@@ -246,6 +310,7 @@ sitemaps = {
     "projects": ProjectSitemap,
     "contributors": ContributorSitemap,
     "tags": TagSitemap,
+    "events": EventSitemap,
 }
 
 

@@ -1,5 +1,6 @@
 import datetime
 
+from django.db.models import Max
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from django_countries import countries
@@ -23,6 +24,15 @@ def next_change() -> datetime.datetime | None:
     """When the soonest upcoming date leaves the list, and lists of upcoming dates change."""
     soonest = Event.objects.upcoming().only("starts_at", "ends_at").first()
     return ends_listing(soonest) if soonest else None
+
+
+def last_change() -> datetime.datetime | None:
+    """When the list of upcoming dates last changed, near enough: the latest edit of one of
+    them, or the time the most recent past date left it, whichever is later."""
+    edited = Event.objects.upcoming().aggregate(latest=Max("updated_at"))["latest"]
+    gone = Event.objects.past().only("starts_at", "ends_at").first()
+    times = [edited, ends_listing(gone) if gone else None]
+    return max((time for time in times if time is not None), default=None)
 
 
 def depend_on_dates() -> None:

@@ -13,6 +13,7 @@ from newsroom.testing import (
     make_article,
     make_artist,
     make_contributor,
+    make_event,
     make_image,
     make_project,
     sitemap_locations,
@@ -228,7 +229,7 @@ def test_sitemap_leaves_out_drafts_and_what_only_drafts_reach(client):
     draft.related_projects.add(project)
     scheduled = make_article(tags=["Hush"], **future())
     urls = sitemap_urls(client)
-    assert urls == {"/"}
+    assert urls == {"/", "/reviews/", "/artists/", "/projects/", "/events/"}
     assert draft.get_absolute_url() not in urls
     assert scheduled.get_absolute_url() not in urls
 
@@ -240,13 +241,24 @@ def test_sitemap_queries_do_not_grow_with_items(client, count, django_assert_num
             body=mention(make_artist()), contributors=[make_contributor()], tags=["Live"]
         )
         article.related_projects.add(make_project())
-    # The index: the article pages with their times; the latest story (home); the count and
-    # the latest change in one for the artists and for the projects; a count for the
-    # contributors and the tags, and the latest story for both.
-    with django_assert_num_queries(8):
+        make_event(performers=[make_artist()])
+    # The index: the article pages with their times; the fixed pages' latest changes (the
+    # latest story and review, artist and project change, and for tour dates the latest edit
+    # of an upcoming one and the latest past one); the count and the latest change in one for
+    # the artists, the projects and the tour dates; a count for the contributors and the
+    # tags, and the latest story for both.
+    with django_assert_num_queries(14):
         get_ok(client, "/sitemap.xml")
-    # A page of a section: its items, and a count for those paged by count.
-    for section, queries in [("articles", 1), ("artists", 2), ("projects", 2), ("tags", 2)]:
+    # A page of a section: its items, and a count for those paged by count; the fixed pages'
+    # latest changes.
+    for section, queries in [
+        ("home", 6),
+        ("articles", 1),
+        ("artists", 2),
+        ("projects", 2),
+        ("tags", 2),
+        ("events", 2),
+    ]:
         with django_assert_num_queries(queries):
             get_ok(client, f"/sitemap-{section}.xml")
 

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from articles import sitemaps
 from articles.models import Article
-from newsroom.testing import make_article, make_artist, sitemap_locations
+from events.models import Event
+from newsroom.testing import (
+    make_article,
+    make_artist,
+    make_event,
+    make_project,
+    sitemap_locations,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +47,9 @@ def index_entries(client):
 
 def test_the_index_pages_every_section_with_a_lastmod_on_every_entry(client, pages_of_two):
     stories = [make_article(body=f'[artist id="{make_artist().external_id}" /]') for _ in range(5)]
+    # A review and a tour date, so that each fixed page has a latest change.
+    stories.append(make_article(reviewed_project=make_project(), rating=8))
+    make_event()
     make_article(status=Article.Status.DRAFT)
     entries = index_entries(client)
     assert all(lastmod is not None and lastmod.text for _, lastmod in entries)
@@ -115,6 +125,129 @@ def test_a_page_is_kept_and_purged_when_a_story_in_its_range_changes(
     assert response["X-Page-Cache"] == "miss"
     assert story.get_absolute_url() not in response.content.decode()
     assert get(first)["X-Page-Cache"] == "hit"
+
+
+def page_entries(client, section):
+    """(address, lastmod text or None) of each address on the first page of a section."""
+    page = xml(client.get(f"/sitemap-{section}.xml"))
+    return [
+        (url.find(f"{NS}loc").text, getattr(url.find(f"{NS}lastmod"), "text", None))
+        for url in page.iter(f"{NS}url")
+    ]
+
+
+def day(value):
+    return timezone.localtime(value).date().isoformat()
+
+
+def test_the_index_names_the_fixed_pages_and_the_tour_dates(client):
+    make_article()
+    make_event()
+    paths = [url.path for url, _ in index_entries(client)]
+    assert "/sitemap-home.xml" in paths
+    assert "/sitemap-events.xml" in paths
+
+
+def test_the_fixed_pages_are_listed_with_their_latest_change(client):
+    now = timezone.now()
+    artist = make_artist()
+    project = make_project()
+    story = make_article(published_at=now - timedelta(days=1))
+    review = make_article(published_at=now - timedelta(days=3), reviewed_project=project, rating=7)
+    make_article(status=Article.Status.DRAFT, reviewed_project=project, rating=9)
+    event = make_event(performers=[artist])
+    Artist = type(artist)
+    Artist.objects.filter(pk=artist.pk).update(updated_at=now - timedelta(days=5))
+    type(project).objects.filter(pk=project.pk).update(updated_at=now - timedelta(days=6))
+    type(event).objects.filter(pk=event.pk).update(updated_at=now - timedelta(days=2))
+    assert page_entries(client, "home") == [
+        ("http://testserver/", day(story.published_at)),
+        ("http://testserver/reviews/", day(review.published_at)),
+        # The artists' list counts published stories: it changes with each.
+        ("http://testserver/artists/", day(story.published_at)),
+        ("http://testserver/projects/", day(now - timedelta(days=6))),
+        ("http://testserver/events/", day(now - timedelta(days=2))),
+    ]
+
+
+def test_the_fixed_pages_are_listed_without_a_time_when_nothing_is_on_them(client):
+    assert page_entries(client, "home") == [
+        ("http://testserver/", None),
+        ("http://testserver/reviews/", None),
+        ("http://testserver/artists/", None),
+        ("http://testserver/projects/", None),
+        ("http://testserver/events/", None),
+    ]
+
+
+def test_the_tour_dates_list_changes_when_a_date_leaves_it(client):
+    now = timezone.now()
+    upcoming = make_event(starts_at=now + timedelta(days=3))
+    make_event(starts_at=now - timedelta(days=2), ends_at=now - timedelta(days=1, hours=20))
+    type(upcoming).objects.filter(pk=upcoming.pk).update(updated_at=now - timedelta(days=10))
+    (events,) = [
+        lastmod for loc, lastmod in page_entries(client, "home") if loc.endswith("/events/")
+    ]
+    assert events == day(now - timedelta(days=1, hours=20))
+
+
+def test_every_tour_date_past_or_upcoming_is_listed_with_its_latest_change(client):
+    now = timezone.now()
+    upcoming = make_event()
+    past = make_event(starts_at=now - timedelta(days=40))
+    cancelled = make_event(status=Event.Status.CANCELLED)
+    type(past).objects.filter(pk=past.pk).update(updated_at=now - timedelta(days=39))
+    past.refresh_from_db()
+    assert page_entries(client, "events") == [
+        (f"http://testserver/events/{event.pk}/", day(event.updated_at))
+        for event in (upcoming, past, cancelled)
+    ]
+    listed = sitemap_locations(client)
+    for event in (upcoming, past, cancelled):
+        assert listed.count(f"http://testserver{event.get_absolute_url()}") == 1
+
+
+def test_a_deleted_tour_date_is_not_listed(client):
+    kept, deleted = make_event(), make_event()
+    address = f"http://testserver{deleted.get_absolute_url()}"
+    deleted.delete()
+    assert address not in sitemap_locations(client)
+    assert f"http://testserver{kept.get_absolute_url()}" in sitemap_locations(client)
+
+
+def test_the_tour_dates_page_and_the_index_are_purged_when_a_date_changes(client, page_cache):
+    first = make_event()
+    assert client.get("/sitemap-events.xml")["X-Page-Cache"] == "miss"
+    assert client.get("/sitemap-events.xml")["X-Page-Cache"] == "hit"
+    assert client.get("/sitemap-home.xml")["X-Page-Cache"] == "miss"
+    assert client.get("/sitemap-home.xml")["X-Page-Cache"] == "hit"
+    assert client.get("/sitemap.xml")["X-Page-Cache"] == "miss"
+    assert client.get("/sitemap.xml")["X-Page-Cache"] == "hit"
+    first.venue = "Another Hall"
+    first.save()
+    for address in ("/sitemap-events.xml", "/sitemap-home.xml", "/sitemap.xml"):
+        assert client.get(address)["X-Page-Cache"] == "miss", address
+    second = make_event()
+    address = second.get_absolute_url()
+    response = client.get("/sitemap-events.xml")
+    assert response["X-Page-Cache"] == "miss"
+    assert address in response.content.decode()
+    second.delete()
+    response = client.get("/sitemap-events.xml")
+    assert response["X-Page-Cache"] == "miss"
+    assert address not in response.content.decode()
+
+
+def test_the_fixed_pages_are_purged_when_a_review_is_published(client, page_cache):
+    project = make_project()
+    draft = make_article(status=Article.Status.DRAFT, reviewed_project=project, rating=6)
+    assert ("http://testserver/reviews/", None) in page_entries(client, "home")
+    assert client.get("/sitemap-home.xml")["X-Page-Cache"] == "hit"
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.save()
+    reviews = ("http://testserver/reviews/", day(draft.published_at))
+    assert reviews in page_entries(client, "home")
 
 
 def news_items(client):
