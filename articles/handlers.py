@@ -316,9 +316,25 @@ def _validate_event(node: Shortcode) -> str | None:
 
 def _lookup_events(nodes: Sequence[Shortcode]) -> list[Any]:
     ids = {int(str(node.attrs["id"]).strip()) for node in nodes}
-    # The date with its line-up and project: all its card shows.
-    by_id = Event.objects.with_performers().in_bulk(ids)
+    # The dates the caller knows already (the article page loads them for its structured
+    # data), then the others with their line-ups and projects: all a card shows.
+    known = known_records("event")
+    by_id = {pk: known[pk] for pk in ids if pk in known}
+    if len(by_id) < len(ids):
+        by_id.update(Event.objects.with_performers().in_bulk(ids - by_id.keys()))
+    # A known date was loaded before this look-up: it depends on it all the same.
+    tagcache.depend(*(tag for pk in ids if pk in known for tag in tagcache.tags_of(known[pk])))
     return [by_id.get(int(str(node.attrs["id"]).strip())) for node in nodes]
+
+
+def placed_events(references: Sequence[tuple[str, str, str]]) -> list[int]:
+    """The ids of the tour dates a body places, in order (`references`: the body's
+    `rendering.cached_references`)."""
+    return [
+        int(value)
+        for tag, attr, value in references
+        if tag == "event" and attr == "id" and _DIGITS.fullmatch(value)
+    ]
 
 
 register(

@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from events.views import kept_upcoming
+from events.views import kept_events, kept_upcoming
 from newsroom import pagecache, tagcache
 from people.models import Artist, Contributor
 from projects.models import KIND_PLURALS, Credit, MediaProject, ProjectRelation, makers
 
 from . import rendering, search, snapshots
-from .handlers import ARTIST_ID_ATTRIBUTES
+from .handlers import ARTIST_ID_ATTRIBUTES, placed_events
 from .models import CACHE_SECONDS, SEARCH_MAX_WORDS, Article, next_publication
 from .rendering import cached_body_html
 from .teasers import with_teasers
@@ -209,8 +209,9 @@ class TagView(SubjectArticlesView):
         return published.filter(tags=self.subject)
 
 
-def in_order_of_mention(body, artists):
-    """`artists` in the order the body first links to them; any the body no longer names last."""
+def in_order_of_mention(references, artists):
+    """`artists` in the order the body first links to them (`references`: the body's
+    `rendering.cached_references`); any the body no longer names last."""
     by_ref = {}
     for artist in artists:
         by_ref[("id", str(artist.external_id))] = artist
@@ -220,7 +221,7 @@ def in_order_of_mention(body, artists):
             if value:
                 by_ref[(attr, rendering.reference_value(attr, value))] = artist
     ordered = []
-    for tag, attr, value in rendering.cached_references(body):
+    for tag, attr, value in references:
         artist = by_ref.get((attr, value)) if tag == "artist" else None
         if artist is not None and artist not in ordered:
             ordered.append(artist)
@@ -270,13 +271,19 @@ class ArticleDetailView(DetailView):
         started = time.time_ns()
         fresh = article.load_page_relations()
         artists = article.artists.all()
+        references = rendering.cached_references(article.body)
+        # The tour dates the body places, for the page's structured data; the body's cards
+        # and links are built from them too.
+        events = kept_events(placed_events(references))
         # From the database, the artists come with what their cards show: the body's cards and
         # the profile cards not kept are built from them. Kept, they still resolve the body's tags.
         loaded = {"artist": artists} if fresh else None
-        with rendering.knowing(started, found={"artist": artists}, loaded=loaded):
+        found = {"artist": artists, "event": events}
+        with rendering.knowing(started, found=found, loaded=loaded):
             context["body_html"] = cached_body_html(article.body)
-            context["mentioned_artists"] = in_order_of_mention(article.body, artists)
+            context["mentioned_artists"] = in_order_of_mention(references, artists)
             context["artist_cards"] = rendering.cached_profile_cards(context["mentioned_artists"])
+        context["body_events"] = events
         if article.reviewed_project is not None:
             context["review_makers"] = makers(article.reviewed_project.review_credits)
         context["is_preview"] = not article.is_published

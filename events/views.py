@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 from django.db.models import Max
 from django.shortcuts import get_object_or_404
@@ -69,6 +70,29 @@ def kept_upcoming(artist) -> list[Event]:
         # The list changes by itself when its first date ends; the entry and the page with it.
         soonest = min(ends_listing(event) for event in events)
         tagcache.depend_until(lambda: soonest)
+    return events
+
+
+def kept_events(ids) -> list[Event]:
+    """The dates with these ids that exist, in the order given, with their line-ups: kept in
+    the shared cache until one of them, its line-up or a performer changes (or, while an id
+    finds nothing, until any date is saved)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    digest = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=12).hexdigest()
+    key = f"events:by-id:{tagcache.schema()}:{digest}"
+    events = tagcache.fetch(key)
+    if events is None:
+        with tagcache.recording() as rec:
+            found = Event.objects.with_performers().in_bulk(ids)
+        events = [found[pk] for pk in ids if pk in found]
+        for event in events:
+            rec.tags |= tagcache.tags_of(event)
+        if len(events) < len(ids):
+            # A date created with a missing id.
+            rec.tags.add(tagcache.list_of(Event))
+        tagcache.store(key, events, rec, CACHE_SECONDS)
     return events
 
 

@@ -3,17 +3,15 @@ JSON-LD structured data, and the page numbers a pagination bar shows."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import template
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from articles.models import RATING_BEST, RATING_WORST
+from newsroom import jsonld
 from newsroom.links import reverse
 
 register = template.Library()
@@ -25,20 +23,6 @@ SHARE_CROP = ((40, 21), 1200)
 # Search engines pick the crop that fits their layout: square, 4:3 and 16:9, each 1200 wide.
 JSON_LD_CROPS = ((1, 1), (4, 3), (16, 9))
 JSON_LD_CROP_WIDTH = 1200
-
-# The same escapes as Django's json_script: inside <script> no "<", ">" or "&" survives, so a
-# name like "</script><script>" stays data.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def json_ld_script(data: dict[str, Any]) -> SafeString:
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
-
-
-def _compact(data: dict[str, Any]) -> dict[str, Any]:
-    """`data` without the keys whose value is empty, which schema.org validators flag."""
-    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
 @register.simple_tag(takes_context=True)
@@ -95,7 +79,7 @@ def _artist_type(artist) -> str:
 
 
 def _artist_entity(context, artist) -> dict[str, Any]:
-    return _compact(
+    return jsonld.compact(
         {
             "@type": _artist_type(artist),
             "name": artist.name,
@@ -128,8 +112,8 @@ def article_json_ld(context, article, artists) -> SafeString:
             "itemReviewed": reviewed_item(context, project, project.review_credits),
             "reviewRating": _rating(article.rating),
         }
-    return json_ld_script(
-        _compact(
+    return jsonld.script(
+        jsonld.compact(
             {
                 "@context": "https://schema.org",
                 "@type": ["NewsArticle", "Review"] if review else "NewsArticle",
@@ -192,7 +176,7 @@ def reviewed_item(context, project, credits) -> dict[str, Any]:
         item["director"] = _people(context, credits, {"director"})
     else:
         item["creator"] = _people(context, credits, _CREATOR_ROLES)
-    return _compact(item)
+    return jsonld.compact(item)
 
 
 @register.simple_tag(takes_context=True)
@@ -209,7 +193,7 @@ def artist_json_ld(context, artist) -> SafeString:
         data["jobTitle"] = disciplines
     else:
         data["genre"] = disciplines
-    return json_ld_script(_compact(data))
+    return jsonld.script(jsonld.compact(data))
 
 
 PROJECT_TYPES = {
@@ -239,7 +223,7 @@ def _people(context, credits, roles) -> list[dict[str, Any]]:
 
 
 def _work(context, project) -> dict[str, Any]:
-    return _compact(
+    return jsonld.compact(
         {
             "@type": PROJECT_TYPES.get(project.kind, "CreativeWork"),
             "name": project.title,
@@ -292,7 +276,7 @@ def project_json_ld(context, project) -> SafeString:
             data["inAlbum"] = _work(context, albums[0])
     else:
         data["creator"] = _people(context, credits, _CREATOR_ROLES)
-    return json_ld_script(_compact(data))
+    return jsonld.script(jsonld.compact(data))
 
 
 @register.simple_tag

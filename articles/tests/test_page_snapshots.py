@@ -16,7 +16,7 @@ from articles.models import Article
 from newsroom import links
 from newsroom import snapshots as stored
 from newsroom.models import Snapshot
-from newsroom.testing import make_article, make_story_with_everything
+from newsroom.testing import make_article, make_event, make_story_with_everything
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,6 +70,27 @@ def test_the_snapshot_serves_while_the_cache_keeps_nothing(client, story, settin
             assert status == 200 and "Tours" in html
     finally:
         del caches._settings
+
+
+def test_a_storys_tour_date_comes_from_its_snapshot_and_follows_the_date(
+    client, django_assert_max_num_queries
+):
+    with transaction.atomic():
+        event = make_event(venue="Salle Une")
+        article = make_story_with_everything(**live())
+        article.body += f'\n\n[event id="{event.pk}" /]'
+        article.save()
+    stored.build_pending()
+    with django_assert_max_num_queries(3):
+        status, html = cold_page(client, article)
+    assert status == 200
+    assert "Salle Une" in html and '"@type": "MusicEvent"' in html
+    with transaction.atomic():
+        event.venue = "Salle Deux"
+        event.save()
+    status, html = cold_page(client, article)
+    assert "Salle Une" not in html
+    assert html.count("Salle Deux") >= 2  # the card and the structured data
 
 
 def test_a_renamed_artist_shows_at_once_with_an_empty_cache(client, story):

@@ -1,14 +1,13 @@
-"""schema.org MusicEvent data for pages that list tour dates."""
+"""schema.org MusicEvent data for pages that show tour dates."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from newsroom import jsonld
 from newsroom.links import reverse
 
 from ..models import Event
@@ -25,16 +24,9 @@ STATUS = {
 OFFLINE = "https://schema.org/OfflineEventAttendanceMode"
 ONLINE = "https://schema.org/OnlineEventAttendanceMode"
 
-# As Django's json_script: no "<", ">" or "&" survives inside <script>.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def _compact(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
-
 
 def _performer(request, artist) -> dict[str, Any]:
-    return _compact(
+    return jsonld.compact(
         {
             "@type": "MusicGroup" if artist.is_group else "Person",
             "name": artist.name,
@@ -46,8 +38,10 @@ def _performer(request, artist) -> dict[str, Any]:
 
 def _location(event: Event) -> dict[str, Any]:
     if event.status == Event.Status.MOVED_ONLINE:
-        return _compact({"@type": "VirtualLocation", "url": event.online_url or event.ticket_url})
-    address = _compact(
+        return jsonld.compact(
+            {"@type": "VirtualLocation", "url": event.online_url or event.ticket_url}
+        )
+    address = jsonld.compact(
         {
             "@type": "PostalAddress",
             "streetAddress": event.street_address,
@@ -84,7 +78,7 @@ def music_event(request, event: Event) -> dict[str, Any]:
         data["previousStartDate"] = event.local_previous_start.isoformat()
     if event.ticket_url:
         data["offers"] = {"@type": "Offer", "url": event.ticket_url}
-    return _compact(data)
+    return jsonld.compact(data)
 
 
 @register.simple_tag(takes_context=True)
@@ -94,5 +88,4 @@ def events_json_ld(context, events) -> SafeString:
     items = [music_event(request, event) for event in events]
     if not items:
         return mark_safe("")
-    text = json.dumps(items, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+    return jsonld.script(items)

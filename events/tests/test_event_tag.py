@@ -2,7 +2,10 @@
 
 import html5lib
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import services
 from articles.models import Article, Correction
@@ -143,3 +146,29 @@ def test_feeds_carry_the_card_with_absolute_links(artist, future_event):
     )
     assert f'href="https://example.com/events/{future_event.pk}/">Salle Une</a>, Lyon' in html
     assert 'href="https://example.com/artists/jane-doe/"' in html
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_dates_in_a_story_cost_a_fixed_number_of_queries(client, count):
+    without = story_with_every_relation("")
+    events = [make_event(performers=[make_artist(), make_artist()]) for _ in range(count)]
+    article = story_with_every_relation(
+        "\n\n".join(f'[event id="{event.pk}" /]' for event in events)
+    )
+
+    def cold_queries(story):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(story.get_absolute_url()).content.decode()
+        return len(queries), html
+
+    base, _ = cold_queries(without)
+    # The dates and their line-ups, loaded once for the cards and the structured data.
+    queries, html = cold_queries(article)
+    assert queries == base + 2
+    assert html.count('<figure class="event-card">') == count
+    assert html.count('"@type": "MusicEvent"') == count
+    # Then, with everything kept, none.
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(article.get_absolute_url()).content.decode() == html
+    assert len(warm) == 0

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from events.models import Event
-from newsroom.testing import make_artist, make_event
+from events.models import Event, EventPerformer
+from newsroom.testing import make_article, make_artist, make_event, make_story_with_everything
 from newsroom.tests import schemaorg
 
 from .conftest import venue_time
@@ -138,3 +138,127 @@ def test_names_cannot_close_the_script(client):
 
 def test_no_dates_no_event_data(client, artist):
     assert music_events(client.get("/artists/jane-doe/").content.decode()) == []
+
+
+# A story that places a date: its page carries the date's MusicEvent beside its NewsArticle.
+
+
+def json_ld_items(html):
+    items = []
+    for text in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
+        data = json.loads(text)
+        items += data if isinstance(data, list) else [data]
+    return items
+
+
+def test_a_story_placing_a_date_carries_its_music_event(client, artist):
+    event = make_event(
+        performers=[artist],
+        venue="Salle Une",
+        street_address="1 Rue Example",
+        city="Lyon",
+        postal_code="69001",
+        country="FR",
+        timezone="Europe/Paris",
+        starts_at=venue_time("Europe/Paris", 2031, 6, 12, 20, 30),
+        status=Event.Status.POSTPONED,
+        ticket_url="https://tickets.example/une",
+    )
+    article = make_story_with_everything()
+    article.body += f'\n\nLive:\n\n[event id="{event.pk}" /]\n\nMore.'
+    article.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<figure class="event-card">' in html
+    types = [item["@type"] for item in json_ld_items(html)]
+    assert types == ["NewsArticle", "MusicEvent"]
+    (item,) = music_events(html)
+    check_vocabulary(item)
+    assert item["name"] == "Jane Doe at Salle Une"
+    assert item["url"] == f"http://testserver/events/{event.pk}/"
+    assert item["startDate"] == "2031-06-12T20:30:00+02:00"
+    assert item["eventStatus"] == "https://schema.org/EventPostponed"
+    assert item["location"] == {
+        "@type": "Place",
+        "name": "Salle Une",
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": "1 Rue Example",
+            "addressLocality": "Lyon",
+            "postalCode": "69001",
+            "addressCountry": "FR",
+        },
+    }
+    assert item["performer"] == [
+        {"@type": "Person", "name": "Jane Doe", "url": "http://testserver/artists/jane-doe/"}
+    ]
+    assert item["offers"] == {"@type": "Offer", "url": "https://tickets.example/une"}
+
+
+def test_a_story_carries_each_date_it_places_once_in_order_inline_ones_too(client, artist):
+    first, second = make_event(performers=[artist]), make_event()
+    body = (
+        f'[event id="{second.pk}" /]\n\nSee her at [event id="{first.pk}" /] too, and at '
+        f'[event id="{second.pk}" /].\n\n[event id="999999" /]'
+    )
+    html = client.get(make_article(body=body).get_absolute_url()).content.decode()
+    assert [item["url"] for item in music_events(html)] == [
+        f"http://testserver/events/{second.pk}/",
+        f"http://testserver/events/{first.pk}/",
+    ]
+
+
+def test_a_story_without_dates_carries_no_music_event(client):
+    make_event()
+    html = client.get(make_story_with_everything().get_absolute_url()).content.decode()
+    assert [item["@type"] for item in json_ld_items(html)] == ["NewsArticle"]
+
+
+def test_a_storys_music_event_follows_the_date_and_its_line_up(client, artist):
+    event = make_event(performers=[artist])
+    article = make_article(body=f'[event id="{event.pk}" /]')
+    assert music_events(client.get(article.get_absolute_url()).content.decode())
+    event.status = Event.Status.CANCELLED
+    event.save()
+    (item,) = music_events(client.get(article.get_absolute_url()).content.decode())
+    assert item["eventStatus"] == "https://schema.org/EventCancelled"
+    band = make_artist(name="Support Band", is_group=True)
+    EventPerformer.objects.create(event=event, artist=band, position=1)
+    (item,) = music_events(client.get(article.get_absolute_url()).content.decode())
+    assert [p["name"] for p in item["performer"]] == ["Jane Doe", "Support Band"]
+    assert item["performer"][1]["@type"] == "MusicGroup"
+    artist.name = "Jane Q. Doe"
+    artist.save()
+    (item,) = music_events(client.get(article.get_absolute_url()).content.decode())
+    assert item["performer"][0]["name"] == "Jane Q. Doe"
+
+
+def test_creating_the_date_a_story_names_adds_its_music_event(client, artist):
+    article = make_article(body='[event id="987655" /]')
+    assert music_events(client.get(article.get_absolute_url()).content.decode()) == []
+    make_event(id=987655, performers=[artist])
+    (item,) = music_events(client.get(article.get_absolute_url()).content.decode())
+    assert item["url"] == "http://testserver/events/987655/"
+
+
+HOSTILE = "</script><script>alert(1)</script>"
+
+
+@pytest.mark.parametrize("page", ["story", "event"])
+def test_hostile_names_stay_data_on_story_and_date_pages(client, page):
+    event = make_event(
+        performers=[make_artist(name=HOSTILE, slug="hostile")],
+        venue=HOSTILE,
+        city=HOSTILE + " & <b>",
+        ticket_url="https://tickets.example/?a=1&b=</script>",
+    )
+    article = make_article(headline=HOSTILE, body=f'[event id="{event.pk}" /]')
+    address = article.get_absolute_url() if page == "story" else event.get_absolute_url()
+    html = client.get(address).content.decode()
+    assert "<script>alert(1)" not in html
+    # Every script element the page opens is closed once: no name closed one early.
+    assert html.count("<script") == html.count("</script>")
+    (item,) = music_events(html)
+    assert item["name"] == f"{HOSTILE} at {HOSTILE}"
+    assert item["performer"][0]["name"] == HOSTILE
+    assert item["location"]["address"]["addressLocality"] == HOSTILE + " & <b>"
+    assert item["offers"]["url"] == "https://tickets.example/?a=1&b=</script>"
