@@ -29,18 +29,15 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from . import passages
+from .passages import ELLIPSIS_AFTER, ELLIPSIS_BEFORE, SNIPPET_WORDS, START, STOP
+
 CONFIG = "english"
 FTS_TABLE = "articles_article_search"
 # ts_rank weighs A, B and C 1.0, 0.4 and 0.2: the same proportions for headline, dek, names
 # and body.
 BM25 = f"bm25({FTS_TABLE}, 5.0, 2.0, 2.0, 1.0)"
-# Marks around matched words in snippets: noncharacters, which no stored text holds (they are
-# dropped on every save, newsroom.text), while an editor may type any private-use character.
-START, STOP = "\ufdd0", "\ufdd1"
 ELLIPSIS = "\u2009…\u2009"
-SNIPPET_WORDS = 35
-# A word longer than this at a snippet's edge is cut rather than shown whole.
-LONGEST_WORD = 40
 
 
 def full_text() -> bool:
@@ -117,15 +114,13 @@ _QUERY_PART = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)')
 _WORD = re.compile(r"[^\W_]+")
 
 
-def fts_query(query: str) -> str | None:
-    """`query` as an FTS5 expression with PostgreSQL's web-search meaning: every word must
-    appear, "a quoted phrase" in that order, `or` between two terms either of them, `-word`
-    not that word. Every word goes in as a quoted string, so `*`, `^`, `:`, `(`, `NEAR`, `AND`
-    and unbalanced quotes are plain text; None when nothing is left to look for."""
+def _terms(query: str) -> tuple[list[list[str]], list[str]]:
+    """The terms of `query`, each a list of words, as groups of which any term will do, and
+    the terms it must not hold."""
     from .models import SEARCH_MAX_WORDS
 
-    groups: list[list[str]] = []
-    excluded: list[str] = []
+    groups: list[list[list[str]]] = []
+    excluded: list[list[str]] = []
     join_next = False
     count = 0
     for match in _QUERY_PART.finditer(query):
@@ -140,7 +135,7 @@ def fts_query(query: str) -> str | None:
             continue
         count += 1
         # A quoted phrase, or a negated run ("-hip-hop"), is one term; other words each are.
-        terms = ['"' + " ".join(words) + '"'] if quoted or negated else [f'"{w}"' for w in words]
+        terms = [words] if quoted or negated else [[word] for word in words]
         if negated:
             excluded.extend(terms)
             continue
@@ -148,10 +143,31 @@ def fts_query(query: str) -> str | None:
             groups[-1].append(terms.pop(0))
         groups.extend([term] for term in terms)
         join_next = False
+    return groups, excluded
+
+
+def fts_query(query: str) -> str | None:
+    """`query` as an FTS5 expression with PostgreSQL's web-search meaning: every word must
+    appear, "a quoted phrase" in that order, `or` between two terms either of them, `-word`
+    not that word. Every word goes in as a quoted string, so `*`, `^`, `:`, `(`, `NEAR`, `AND`
+    and unbalanced quotes are plain text; None when nothing is left to look for."""
+    groups, excluded = _terms(query)
     if not groups:
         return None
-    expression = " AND ".join("(" + " OR ".join(group) + ")" for group in groups)
-    return expression + "".join(f" NOT {term}" for term in excluded)
+
+    def quoted(term: list[str]) -> str:
+        return '"' + " ".join(term) + '"'
+
+    expression = " AND ".join(
+        "(" + " OR ".join(quoted(term) for term in group) + ")" for group in groups
+    )
+    return expression + "".join(f" NOT {quoted(term)}" for term in excluded)
+
+
+def searched_words(query: str) -> list[str]:
+    """The words `query` looks for (not those it excludes)."""
+    groups, _ = _terms(query)
+    return [word for group in groups for term in group for word in term]
 
 
 def _tsquery() -> str:
@@ -274,31 +290,60 @@ def _marked(text: str) -> SafeString:
 
 def snippets(ids: list[int], query: str) -> dict[int, SafeString]:
     """A short passage of the body of each article of `ids` with the searched words marked, by
-    article pk, cut at word boundaries: one query, which reads the body text itself."""
+    article pk, cut at word boundaries.
+
+    SQLite: the passages are found in the body texts (`passages.around`), one query reading
+    them; FTS5's own `snippet` is asked only for the stories whose body shows none of the words
+    so found (a match in the headline or the names alone, or a word stemmed differently), in
+    one more. PostgreSQL: `ts_headline`, one query."""
     ids = list(ids)
     if not ids or not query or not full_text():
         return {}
     if connection.vendor == "sqlite":
-        expression = fts_query(query)
-        if expression is None:
+        searched = passages.Searched.of(searched_words(query))
+        if searched is None:
             return {}
-        # One seek a story: a list of rowids would read every match of a common word.
-        one = (
-            f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, %s, {SNIPPET_WORDS}), body "
-            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = %s"
-        )
-        sql = " UNION ALL ".join([one] * len(ids))
-        params = [value for pk in ids for value in (START, STOP, ELLIPSIS, expression, pk)]
-    else:
-        options = (
-            f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=15, "
-            f"MaxFragments=2, FragmentDelimiter={ELLIPSIS}"
-        )
-        sql = (
-            f"SELECT id, ts_headline('{CONFIG}', coalesce(body_text, ''), {_tsquery()}, %s), "
-            f"body_text FROM {_tables()['article']} WHERE id = ANY(%s)"
-        )
-        params = [_balanced(query), options, ids]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, body_text FROM {_tables()['article']} "
+                "WHERE id IN (SELECT value FROM json_each(%s))",
+                [json.dumps(ids)],
+            )
+            bodies = cursor.fetchall()
+        found = {}
+        for pk, body in bodies:
+            passage = passages.around(body or "", searched)
+            if passage is not None:
+                found[pk] = _marked(passage)
+        rest = [pk for pk in ids if pk not in found]
+        return found | (_fts_snippets(rest, fts_query(query)) if rest else {})
+    options = (
+        f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=15, "
+        f"MaxFragments=2, FragmentDelimiter={ELLIPSIS}"
+    )
+    sql = (
+        f"SELECT id, ts_headline('{CONFIG}', coalesce(body_text, ''), {_tsquery()}, %s), "
+        f"body_text FROM {_tables()['article']} WHERE id = ANY(%s)"
+    )
+    return _marked_snippets(sql, [_balanced(query), options, ids])
+
+
+def _fts_snippets(ids: list[int], expression: str) -> dict[int, SafeString]:
+    """FTS5's snippets of the bodies of these articles, one seek a story (a list of rowids
+    would read every match of a common word)."""
+    one = (
+        f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, %s, {SNIPPET_WORDS}), body "
+        f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = %s"
+    )
+    sql = " UNION ALL ".join([one] * len(ids))
+    return _marked_snippets(
+        sql, [value for pk in ids for value in (START, STOP, ELLIPSIS, expression, pk)]
+    )
+
+
+def _marked_snippets(sql: str, params: list) -> dict[int, SafeString]:
+    """The snippets `sql` gives as (pk, snippet, text) rows, widened to whole words and marked,
+    for the rows whose snippet marks a word."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {
@@ -312,29 +357,24 @@ def whole_words(snippet: str, text: str) -> str:
     """`snippet` (passages of `text` with START/STOP marks, joined by ELLIPSIS) with each
     passage widened to the whitespace around it, so that no word is cut, and an ellipsis
     wherever the text goes on. A word longer than LONGEST_WORD is cut instead."""
-    passages = []
+    parts = []
     for passage in snippet.split(ELLIPSIS.strip()):
         passage = passage.strip()
         plain = passage.replace(START, "").replace(STOP, "")
         begin = text.find(plain) if plain else -1
         if begin == -1:
             if plain:
-                passages.append((True, passage, True))
+                parts.append((True, passage, True))
             continue
         end = begin + len(plain)
-        head = begin
-        while head > 0 and begin - head < LONGEST_WORD and not text[head - 1].isspace():
-            head -= 1
-        tail = end
-        while tail < len(text) and tail - end < LONGEST_WORD and not text[tail].isspace():
-            tail += 1
+        head, tail = passages.widened(text, begin, end)
         widened = text[head:begin] + passage + text[end:tail]
-        passages.append((bool(text[:head].strip()), widened.strip(), bool(text[tail:].strip())))
-    if not passages:
+        parts.append((bool(text[:head].strip()), widened.strip(), bool(text[tail:].strip())))
+    if not parts:
         return ""
-    before = "…\u2009" if passages[0][0] else ""
-    after = "\u2009…" if passages[-1][2] else ""
-    return before + ELLIPSIS.join(passage for _, passage, _ in passages) + after
+    before = ELLIPSIS_BEFORE if parts[0][0] else ""
+    after = ELLIPSIS_AFTER if parts[-1][2] else ""
+    return before + ELLIPSIS.join(passage for _, passage, _ in parts) + after
 
 
 # SQLite: each artist's name and each project's title in an FTS5 table of trigrams, kept by
