@@ -13,12 +13,13 @@ class ArticlesConfig(AppConfig):
         revisions.register()
         # The page of a story whose own tag is purged gets a new snapshot.
         stored.register("articles.article", snapshots.build)
-        # The trigram tables of names search reads on SQLite, made again where a migration
-        # remade the table they follow.
-        post_migrate.connect(make_name_indexes, sender=self, dispatch_uid="articles.names")
+        # On SQLite: the trigram tables of names search reads, made again where a migration
+        # remade the table they follow, and the search index merged into one segment.
+        post_migrate.connect(tend_search_indexes, sender=self, dispatch_uid="articles.names")
 
 
-def make_name_indexes(sender, using="default", **kwargs):
+def tend_search_indexes(sender, using="default", **kwargs):
     from . import search
 
     search.ensure_name_indexes(using)
+    search.optimize_index(using)

@@ -229,6 +229,22 @@ def matching(queryset, query: str, *, ranked: bool = True):
     return found.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-pk")
 
 
+def optimize_index(using: str = "default") -> None:
+    """Merge the SQLite search index into one segment (FTS5's `optimize`).
+
+    FTS5 adds a segment for each transaction that writes entries and merges them a few at a
+    time, so a bulk load leaves many, and each look-up of a story among a word's matches seeks
+    in every one: at 100,000 stories, 20 such look-ups took 1.2 ms, and 0.3 ms after merging
+    (which took 4 s). Run after bulk loads and after every `migrate`."""
+    from django.db import connections
+
+    db = connections[using]
+    if db.vendor != "sqlite" or FTS_TABLE not in db.introspection.table_names():
+        return
+    with db.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
+
+
 # Past this many matches (drafts included), a story is looked for among the matches rather
 # than the matches gathered: a story's seek costs about what gathering this many does.
 EVERYWHERE = 5_000

@@ -183,6 +183,7 @@ def derive_all(*, batch: int = 200) -> int:
             .only("pk", "body", "body_text")[:batch]
         )
         if not articles:
+            search.optimize_index()  # one segment for the many the batches wrote
             return total
         last, total = articles[-1].pk, total + len(articles)
         ids = [article.pk for article in articles]

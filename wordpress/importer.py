@@ -42,7 +42,7 @@ from django.utils.text import Truncator, slugify
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from articles import services
+from articles import search, services
 from articles.forms import ArticleAdminForm, body_length_validator
 from articles.models import Article, Byline
 from images.models import Image
@@ -250,6 +250,8 @@ class Importer:
                 transaction.set_rollback(True)
         else:
             self._run()
+            # The search index in one segment, for the many the batches wrote (SQLite).
+            search.optimize_index()
         return self.report
 
     def _run(self) -> None:

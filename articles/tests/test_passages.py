@@ -53,8 +53,10 @@ def test_no_match_gives_none_and_no_words_gives_no_search():
 
 
 def test_a_passage_is_whole_words_with_an_ellipsis_where_the_text_goes_on():
-    text = " ".join(f"word{n}" for n in range(100)) + " film " + " ".join(
-        f"tail{n}" for n in range(100)
+    text = (
+        " ".join(f"word{n}" for n in range(100))
+        + " film "
+        + " ".join(f"tail{n}" for n in range(100))
     )
     passage = around(text, Searched.of(["film"]))
     assert passage.startswith("…\u2009") and passage.endswith("\u2009…")

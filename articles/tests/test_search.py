@@ -451,3 +451,28 @@ def test_name_indexes_come_back_after_their_table_is_remade():
     artist = make_artist(name="Brand New")
     make_article(body=mention(artist))
     assert [a.name for a in searching.names_matching(["brand"], 5)[0]] == ["Brand New"]
+
+
+def segments():
+    """How many segments the SQLite search index is in (each has its own leaves in `_idx`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(DISTINCT segid) FROM {search.FTS_TABLE}_idx")
+        return cursor.fetchone()[0]
+
+
+def test_migrate_and_bulk_loads_merge_the_sqlite_index_into_one_segment():
+    needs_sqlite()
+    from articles.apps import tend_search_indexes
+
+    for n in range(6):
+        make_article(headline=f"Falsetto {n}")
+    assert segments() > 1
+    tend_search_indexes(sender=None)  # what runs after every `migrate`
+    assert segments() == 1
+    assert len(Article.objects.search("falsetto")) == 6
+    make_article(headline="Falsetto again")
+    from articles import services
+
+    services.derive_all()  # what `import_site` runs after loading
+    assert segments() == 1
+    assert len(Article.objects.search("falsetto")) == 7

@@ -89,6 +89,7 @@ class Command(BaseCommand):
             models = (Article, Artist, MediaProject, Credit, Contributor, Tag, Image, Byline)
             tagcache.purge_on_commit([tagcache.list_of(model) for model in models])
         refresh_planner_statistics()
+        search.optimize_index()
         self.stdout.write(
             f"Loaded {options['articles']} articles, {options['artists']} artists, "
             f"{options['projects']} projects, {options['contributors']} contributors, "
