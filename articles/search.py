@@ -444,24 +444,29 @@ def ensure_name_indexes(using: str = "default") -> None:
             )
 
 
-def _through_trigrams(fts: str, words: list[str]) -> tuple[str, list] | None:
-    """A condition narrowing `r` to the names holding every word, found through the trigrams,
-    when few enough hold them and every word can be looked up so (three characters or more,
-    no LIKE wildcard); else None, for reading the names in order."""
+def _through_trigrams(words: list[str]) -> dict[str, tuple[str, list]]:
+    """For each trigram table of NAME_INDEXES, a condition narrowing `r` to the names holding
+    every word, found through its trigrams, where few enough hold them and every word can be
+    looked up so (three characters or more, no LIKE wildcard); the tables left out are read
+    in their order instead. One query counts for both tables."""
     if connection.vendor != "sqlite" or not words:
-        return None
+        return {}
     if any(len(word) < 3 or set(word) & {"%", "_", "\\"} for word in words):
-        return None
+        return {}
     where = " AND ".join("name LIKE %s" for _ in words)
     patterns = [f"%{word}%" for word in words]
+    counts = ", ".join(
+        f"(SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {where} LIMIT %s))"
+        for fts in NAME_INDEXES
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {where} LIMIT %s)",
-            [*patterns, FEW_NAMES],
-        )
-        if cursor.fetchone()[0] >= FEW_NAMES:
-            return None
-    return f"r.id IN (SELECT rowid FROM {fts} WHERE {where}) AND ", patterns
+        cursor.execute(f"SELECT {counts}", [*patterns, FEW_NAMES] * len(NAME_INDEXES))
+        found = cursor.fetchone()
+    return {
+        fts: (f"r.id IN (SELECT rowid FROM {fts} WHERE {where}) AND ", patterns)
+        for fts, count in zip(NAME_INDEXES, found, strict=True)
+        if count < FEW_NAMES
+    }
 
 
 def _like_word(word: str) -> str:
@@ -505,21 +510,41 @@ def names_matching(words: list[str], limit: int):
     # Where few names hold the words, they are found through the trigrams (SQLite) and sorted;
     # else the names are read in order (artist_name_idx, project_year_title_idx) until enough
     # are found, which a word many names hold makes quick.
-    narrow, narrow_params = _through_trigrams("articles_artist_name_search", words) or ("", [])
-    artists = Artist.objects.raw(
-        f"SELECT r.id, r.name, r.slug FROM {t['artist']} r WHERE {narrow}{named('r.name')} "
-        f"AND {reached(t['mentions'], 'artist_id')} ORDER BY r.name LIMIT %s",
-        [*narrow_params, *patterns, *when, limit],
-    )
-    narrow, narrow_params = _through_trigrams("articles_project_title_search", words) or ("", [])
+    narrowed = _through_trigrams(words)
+    artist_narrow, artist_params = narrowed.get("articles_artist_name_search", ("", []))
+    project_narrow, project_params = narrowed.get("articles_project_title_search", ("", []))
     # Undated projects last, as everywhere (SQLite sorts NULL last in descending order).
     undated_last = " NULLS LAST" if connection.vendor == "postgresql" else ""
-    projects = MediaProject.objects.raw(
-        f"SELECT r.id, r.title, r.slug, r.kind FROM {t['project']} r "
-        f"WHERE {narrow}{named('r.title')} "
+    project_order = f"r.release_year DESC{undated_last}, r.title"
+    # Both lists in one query, each numbered in its order.
+    sql = (
+        f"SELECT * FROM (SELECT 0 AS list, ROW_NUMBER() OVER (ORDER BY r.name) AS n, r.id, "
+        f"r.name, r.slug, NULL AS kind FROM {t['artist']} r "
+        f"WHERE {artist_narrow}{named('r.name')} AND {reached(t['mentions'], 'artist_id')} "
+        f"ORDER BY r.name LIMIT %s) a "
+        f"UNION ALL SELECT * FROM (SELECT 1 AS list, ROW_NUMBER() OVER (ORDER BY "
+        f"{project_order}) AS n, r.id, r.title, r.slug, r.kind FROM {t['project']} r "
+        f"WHERE {project_narrow}{named('r.title')} "
         f"AND ({reached(t['mentioned_projects'], 'mediaproject_id')} "
         f"OR {reached(t['related'], 'mediaproject_id')}) "
-        f"ORDER BY r.release_year DESC{undated_last}, r.title LIMIT %s",
-        [*narrow_params, *patterns, *when, *when, limit],
+        f"ORDER BY {project_order} LIMIT %s) p ORDER BY list, n"
     )
-    return list(artists), list(projects)
+    params = [
+        *artist_params, *patterns, *when, limit,
+        *project_params, *patterns, *when, *when, limit,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    db = connection.alias
+    artists = [
+        Artist.from_db(db, ["id", "name", "slug"], (pk, name, slug))
+        for which, _, pk, name, slug, _ in rows
+        if which == 0
+    ]
+    projects = [
+        MediaProject.from_db(db, ["id", "title", "slug", "kind"], (pk, title, slug, kind))
+        for which, _, pk, title, slug, kind in rows
+        if which == 1
+    ]
+    return artists, projects
