@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 from reversion.utils import mute_signals
@@ -44,8 +44,8 @@ from .admin_actions import (
     suggest_artist_links,
 )
 from .admin_lists import ArticleListMixin
-from .forms import ArticleAdminForm, body_length_validator
-from .models import Article, Byline, Correction
+from .forms import ArticleAdminForm, FormerAddressForm, body_length_validator
+from .models import Article, Byline, Correction, FormerAddress
 from .rendering import render_body
 
 
@@ -168,6 +168,7 @@ class ArticleAdmin(ArticleListMixin, OutOfRangeFiltersMixin, VersionAdmin):
         "share_link",
         "lead_image_preview",
         "state_display",
+        "former_addresses",
     ]
     actions = [
         publish_now,
@@ -190,6 +191,7 @@ class ArticleAdmin(ArticleListMixin, OutOfRangeFiltersMixin, VersionAdmin):
                     "published_at",
                     "source",
                     "legacy_path",
+                    "former_addresses",
                     "share_link",
                 ]
             },
@@ -494,6 +496,30 @@ class ArticleAdmin(ArticleListMixin, OutOfRangeFiltersMixin, VersionAdmin):
     def mentioned_projects(self, obj):
         return ", ".join(p.title for p in obj.projects.all()) or "-"
 
+    FORMER_ADDRESSES_SHOWN = 10
+
+    @admin.display(description="former addresses")
+    def former_addresses(self, obj):
+        if obj is None or obj.pk is None:
+            return "Addresses that lead to the story can be added once it is saved."
+        shown = self.FORMER_ADDRESSES_SHOWN
+        paths = list(obj.former_addresses.order_by("path").values_list("path", flat=True))
+        listed = format_html_join(", ", "<code>{}</code>", ((path,) for path in paths[:shown]))
+        if len(paths) > shown:
+            listed = format_html("{} and {} more", listed, len(paths) - shown)
+        changelist = reverse("admin:articles_formeraddress_changelist")
+        add = reverse("admin:articles_formeraddress_add")
+        return format_html(
+            '{} <a href="{}?article__id__exact={}">Manage</a> · <a href="{}?article={}">Add an '
+            "address</a><br>Published, the story is reached from each of these by a permanent "
+            "redirect.",
+            listed if paths else "None.",
+            changelist,
+            obj.pk,
+            add,
+            obj.pk,
+        )
+
     @admin.display(description="share link")
     def share_link(self, obj):
         if obj is None or obj.pk is None:
@@ -524,6 +550,58 @@ class ArticleAdmin(ArticleListMixin, OutOfRangeFiltersMixin, VersionAdmin):
         super().save_model(request, obj, form, change)
         for problem in getattr(form, "body_warnings", []):
             self.message_user(request, f"Body: {problem}", messages.WARNING)
+
+
+@admin.register(FormerAddress)
+class FormerAddressAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+    """Addresses that lead to a story (earlier slugs, legacy and WordPress addresses). Who may
+    change a story may add, change and remove its addresses (articles/roles.py): writers their
+    own unpublished stories', editors any."""
+
+    form = FormerAddressForm
+    list_display = ["path", "story", "redirects", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["path", "article__headline"]
+    autocomplete_fields = ["article"]
+    readonly_fields = ["created_at"]
+    fields = ["path", "article", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or roles.may_change_article(request.user, obj.article)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or roles.may_change_article(request.user, obj.article)
+
+    def get_deleted_objects(self, objs, request):
+        # The bulk delete asks for the model's permission alone: each address's story is
+        # checked here, and an address of a story the user may not change refuses the lot.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for address in objs:
+            if not roles.may_change_article(request.user, address.article):
+                perms_needed.add(f"former addresses of “{address.article.headline}”")
+        return deleted, model_count, perms_needed, protected
+
+    @admin.display(description="story", ordering="article__headline")
+    def story(self, obj):
+        url = reverse("admin:articles_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, obj.article.headline)
+
+    @admin.display(description="leads readers on", boolean=True)
+    def redirects(self, obj):
+        # Only a published story's addresses lead anywhere (FormerAddressMiddleware).
+        return obj.article.is_published
 
 
 # Contributors and artists, as the people app's admin shows them, with what concerns their

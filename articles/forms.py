@@ -1,13 +1,17 @@
+from urllib.parse import urlsplit
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.urls import Resolver404, resolve
 
+from newsroom.admin_widgets import PreloadedAutocompleteForm
 from newsroom.forms import CleanTextModelForm
 from newsroom.text import clean_lines
 
-from . import revisions, services
-from .models import Article
+from . import revisions, roles, services
+from .models import Article, FormerAddress, normalize_address
 
 
 def body_length_validator():
@@ -131,3 +135,55 @@ class ArticleAdminForm(CleanTextModelForm):
                     "changes, reload the page, and apply them again."
                 )
         return cleaned
+
+
+class FormerAddressForm(PreloadedAutocompleteForm):
+    """An address that leads to a story, as `Article.keep_address` keeps it; the story must be
+    one the editor may change (`roles.may_change_article`). `user` is set by the admin."""
+
+    user = None
+
+    class Meta:
+        model = FormerAddress
+        fields = ["path", "article"]
+
+    def clean_path(self):
+        path = normalize_address(self.cleaned_data["path"])
+        if len(path) > FormerAddress.MAX_LENGTH:
+            raise ValidationError(
+                f"An address is at most {FormerAddress.MAX_LENGTH} characters; this one has "
+                f"{len(path)} as it is kept."
+            )
+        story = story_at(path)
+        if story is not None:
+            raise ValidationError(
+                f"{path} is the current address of the story “{story.headline}”: readers find "
+                "the story there, so it cannot lead elsewhere."
+            )
+        taken = FormerAddress.objects.filter(path=path).exclude(pk=self.instance.pk)
+        taken = taken.select_related("article").only("article__headline").first()
+        if taken is not None:
+            raise ValidationError(
+                f"{path} already leads to the story “{taken.article.headline}”. An address "
+                "leads to one story: remove it there first."
+            )
+        return path
+
+    def clean_article(self):
+        article = self.cleaned_data["article"]
+        if self.user is not None and not roles.may_change_article(self.user, article):
+            raise ValidationError(
+                "You may not change this story, so you cannot give it former addresses."
+            )
+        return article
+
+
+def story_at(path: str) -> Article | None:
+    """The story whose current address `path` is (its query string aside), if any."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    if match.view_name != "articles:detail":
+        return None
+    return Article.objects.filter(slug=match.kwargs["slug"]).only("headline").first()

@@ -1,5 +1,5 @@
 """Who may change what readers see: one rule that the change form, bulk actions, restore and
-recover, corrections and the photo library all ask.
+recover, corrections, former addresses and the photo library all ask.
 
 Editors hold the "Can publish, schedule and unpublish articles" permission and change anything
 their model permissions allow. Writers change only their own stories (created by them, or whose
