@@ -217,3 +217,22 @@ def test_a_search_finding_many_stories_is_counted_so_far_and_says_so(
     html = response.content.decode()
     assert "1 result" in html and "More than" not in html
     assert [a.headline for a in response.context["cl"].result_list] == ["Baritone"]
+
+
+def test_counts_in_the_list_have_their_thousands_separated(admin_client, monkeypatch):
+    from articles import admin_lists
+
+    make_article(headline="Falsetto")
+
+    # A search counted as far as the list counts one: a thousand, and more.
+    def counted_so_far(paginator):
+        paginator.more = True
+        return 1_000
+
+    monkeypatch.setattr(admin_lists.SearchedCountPaginator, "count", property(counted_so_far))
+    html = admin_client.get(LIST, {"q": "falsetto"}).content.decode()
+    assert "More than 1,000 results" in html and "More than 1,000 articles" in html
+    # And a list counted in full.
+    monkeypatch.setattr(admin_lists.EstimatedCountPaginator, "count", property(lambda p: 12_345))
+    html = admin_client.get(LIST).content.decode()
+    assert "12,345 articles" in html
