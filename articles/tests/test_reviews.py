@@ -8,7 +8,8 @@ from xml.etree import ElementTree
 
 import pytest
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -407,3 +408,25 @@ def test_reviews_feed_queries_do_not_grow_with_reviews(client, count, django_ass
         response = client.get(reverse("articles:reviews-rss"))
     items = list(ElementTree.fromstring(response.content).find("channel").iter("item"))
     assert len(items) == min(count, 20)
+
+
+def test_the_reviews_page_reads_the_reviews_index_not_every_story(client):
+    if connection.vendor != "sqlite":
+        pytest.skip("reads SQLite's query plans; PostgreSQL's depend on its statistics")
+    make_review()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/reviews/").status_code == 200
+    reviews = [
+        q["sql"]
+        for q in captured.captured_queries
+        if '"reviewed_project_id" IS NOT NULL' in q["sql"]
+    ]
+    assert reviews
+    plans = []
+    with connection.cursor() as cursor:
+        for sql in reviews:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "SCAN articles_article" not in plan, plan
+            plans.append(plan)
+    assert any("article_review_idx" in plan for plan in plans), plans
