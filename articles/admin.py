@@ -37,6 +37,7 @@ from projects.models import MediaProject
 from . import revisions, roles, services
 from .admin_actions import (
     StateFilter,
+    TagFilter,
     back_to_draft,
     publish_now,
     schedule,
@@ -152,7 +153,7 @@ class ArticleAdmin(ArticleListMixin, OutOfRangeFiltersMixin, VersionAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
     list_display = ["headline", "state_display", "published_at", "updated_at"]
-    list_filter = [StateFilter, "status", "published_at", "tags"]
+    list_filter = [StateFilter, "status", "published_at", TagFilter]
     search_fields = ["headline", "dek", "body", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "published_at"

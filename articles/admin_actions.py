@@ -32,6 +32,42 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TagFilter(admin.SimpleListFilter):
+    """The tags of the latest stories to filter by, the most used first, and the tag picked.
+    Every tag would be thousands of links beside the list (and a quarter of a second to write
+    at 3,000 tags); an older tag is reached from its stories, or by its address."""
+
+    title = "tag"
+    parameter_name = "tag"
+    shown = 25
+    recent_stories = 500
+
+    def lookups(self, request, model_admin):
+        from django.db.models import Count
+
+        from .models import TaggedArticle
+
+        recent = Article.objects.order_by("-pk").values("pk")[: self.recent_stories]
+        tags = list(
+            TaggedArticle.objects.filter(content_object__in=recent)
+            .values_list("tag__slug", "tag__name")
+            .annotate(stories=Count("pk"))
+            .order_by("-stories", "tag__name")
+            .values_list("tag__slug", "tag__name")[: self.shown]
+        )
+        picked = self.value()
+        if picked and picked not in {slug for slug, _ in tags}:
+            from taggit.models import Tag
+
+            tags += Tag.objects.filter(slug=picked).values_list("slug", "name")
+        return tags
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value())
+        return queryset
+
+
 class ScheduleForm(forms.Form):
     publish_at = forms.SplitDateTimeField(
         label="Go live at",

@@ -236,3 +236,33 @@ def test_counts_in_the_list_have_their_thousands_separated(admin_client, monkeyp
     monkeypatch.setattr(admin_lists.EstimatedCountPaginator, "count", property(lambda p: 12_345))
     html = admin_client.get(LIST).content.decode()
     assert "12,345 articles" in html
+
+
+def test_the_tag_filter_offers_the_latest_stories_tags_and_filters_by_one(admin_client):
+    from articles.admin_actions import TagFilter
+
+    old = make_article(headline="Old story")
+    old.tags.add("archive-only")
+    for n in range(TagFilter.shown + 5):
+        story = make_article(headline=f"Story {n}")
+        story.tags.add(f"topic {n:02}", "tour")
+    response = admin_client.get(LIST)
+    tag_filter = next(f for f in response.context["cl"].filter_specs if f.title == "tag")
+    offered = [title for _, title in tag_filter.lookup_choices]
+    assert len(offered) == TagFilter.shown
+    assert offered[0] == "tour"  # the most used first
+    assert listed(admin_client, tag="archive-only") == ["Old story"]
+    picked = admin_client.get(LIST, {"tag": "archive-only"}).context["cl"].filter_specs
+    offered = [title for _, title in next(f for f in picked if f.title == "tag").lookup_choices]
+    assert "archive-only" in offered  # the tag picked is shown, however old
+
+
+@pytest.mark.parametrize("stories", [1, 30])
+def test_the_tag_filter_reads_the_same_queries_whatever_the_tags(admin_client, stories):
+    for n in range(stories):
+        make_article(headline=f"Story {n}").tags.add(f"topic {n}")
+    admin_client.get(LIST)
+    with CaptureQueriesContext(connection) as captured:
+        admin_client.get(LIST)
+    tag_queries = [q for q in captured.captured_queries if "taggit_tag" in q["sql"]]
+    assert len(tag_queries) == 1
