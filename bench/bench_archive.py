@@ -10,7 +10,9 @@ local-memory cache of its own), on each database:
 - the article list in the admin: plain, filtered by state, searched;
 - the seed story's page with every cache empty (the cache cleared and the process's kept
   addresses forgotten before each view), and its query count;
-- the home, an artist's and a tag's page with the parts of pages kept (no page cache).
+- the home, an artist's and a tag's page with the parts of pages kept (no page cache);
+- first, a floor: a fixed page through the same middleware (`/bench/floor/`), to read the
+  others against on a machine whose speed varies.
 
 With two sizes (the default: 10,000 and 100,000) the table gives the ratio of the second to the
 first. With --postgres URL the same runs on PostgreSQL at the first size given.
@@ -59,7 +61,11 @@ def build(database_url: str, articles: int, folder: Path) -> float:
 
 def measure(database_url: str) -> dict[str, float]:
     """Run this file again in a process of its own on `database_url`; its figures."""
-    env = in_process_env(database_url, CACHE_URL="locmemcache://bench-archive?max_entries=1000000")
+    env = in_process_env(
+        database_url,
+        CACHE_URL="locmemcache://bench-archive?max_entries=1000000",
+        BENCH_FLOOR="True",
+    )
     result = subprocess.run(
         [sys.executable, __file__, "--inside"], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -113,6 +119,13 @@ def inside() -> None:
     rng = random.Random(7)
     reader = Client()
     figure("stories", Article.objects.count())
+    # The floor, in the same run: a fixed page through the same middleware, no database, cache
+    # or template. The machine's speed varies; the pages' multiples of this vary less.
+    timed(reader, "/bench/floor/", rounds=20)
+    figure(
+        "floor (fixed page, same middleware)",
+        statistics.median(timed(reader, "/bench/floor/", rounds=200)),
+    )
 
     # Words readers might look for: from the text of stories picked at random.
     ids = list(Article.objects.published().values_list("pk", flat=True))
