@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from events.views import kept_events, kept_upcoming
 from newsroom import pagecache, tagcache
+from newsroom import snapshots as stored
 from people.models import Artist, Contributor
 from projects.models import KIND_PLURALS, Credit, MediaProject, ProjectRelation, makers
 
@@ -255,11 +256,15 @@ class ArticleDetailView(DetailView):
         # The story as the cache holds it, read once; with nothing of it in the cache, the
         # parts of its page from its snapshot when it has an up-to-date one
         # (articles/snapshots.py).
-        entries = None
-        if not self.can_preview():
-            entries = snapshots.restore(self.kwargs["slug"], RELATED_ARTICLES)
-        if entries is None:
+        if self.can_preview():
             return super().get(request, *args, **kwargs)
+        entries = snapshots.restore(self.kwargs["slug"], RELATED_ARTICLES)
+        if entries is None:
+            # Neither the cache nor an up-to-date snapshot held the story: built from the
+            # records, and its snapshot written once the response is out.
+            response = super().get(request, *args, **kwargs)
+            stored.heal("articles.article", self.object.pk)
+            return response
         with tagcache.overlay(entries):
             return super().get(request, *args, **kwargs).render()
 

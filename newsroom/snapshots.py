@@ -19,7 +19,8 @@ Which snapshots to write again: a purge of a record's own tag ("articles.article
 record whose page may have changed. Apps register a builder for a label (`register`); the
 records named are queued as their purges are written, and built once the response has gone
 out (`build_pending`, on `request_finished`), or by a command when it ends. A page whose
-snapshot is out of date (a linked artist renamed) is built as without one until then.
+snapshot is missing or out of date (a story loaded in bulk, a linked artist renamed) is built
+as without one, and has its snapshot written after that response (`heal`).
 """
 
 from __future__ import annotations
@@ -70,6 +71,25 @@ def _queue(tags: Iterable[str]) -> None:
             if queued is None:
                 queued = _pending.queue = {}
             queued.setdefault(label, set()).add(int(pk))
+
+
+# A page built without an up-to-date snapshot has one written after its response, at most one
+# every this many seconds in a process: a crawler reading an imported archive, whose stories
+# have none, costs each worker one more page build every few seconds, not one a request.
+HEAL_SECONDS = 2.0
+_last_heal = [0.0]
+
+
+def heal(label: str, pk: int) -> bool:
+    """Queue the snapshot of the record of `label` and `pk`, whose page was just built without
+    an up-to-date one (none yet, or a linked record changed since), unless this process queued
+    one less than HEAL_SECONDS ago. Whether it was queued."""
+    now = time.monotonic()
+    if capturing() is not None or now - _last_heal[0] < HEAL_SECONDS:
+        return False  # (a snapshot being written builds its page without one, as it must)
+    _last_heal[0] = now
+    _queue([f"{label}:{pk}"])
+    return True
 
 
 def clear_pending() -> None:

@@ -227,3 +227,49 @@ def test_a_warm_page_asks_the_cache_for_its_story_once(client, story, monkeypatc
     response = client.get(story.get_absolute_url())
     assert response.status_code == 200 and story.headline in response.content.decode()
     assert len(asked) == 1
+
+
+@pytest.fixture
+def heal_now(monkeypatch):
+    """As in a process that has written no snapshot for a while."""
+    monkeypatch.setattr(stored, "_last_heal", [0.0])
+
+
+def test_a_page_built_without_a_snapshot_gets_one_after_its_response(
+    client, story, heal_now, django_assert_max_num_queries
+):
+    Snapshot.objects.all().delete()  # as after a bulk load
+    status, built = cold_page(client, story)
+    assert status == 200
+    assert Snapshot.objects.filter(key=snapshots.key(story.slug)).exists()
+    with django_assert_max_num_queries(3):
+        status, from_snapshot = cold_page(client, story)
+    assert from_snapshot == built
+
+
+def test_a_snapshot_out_of_date_is_written_again_after_the_page_is_built(
+    client, story, heal_now, django_assert_max_num_queries
+):
+    artist = story.artists.first()
+    with transaction.atomic():
+        artist.name = "Renamed Artist"
+        artist.save()
+    stored.build_pending()  # what the rename queued (no page of a story)
+    status, built = cold_page(client, story)
+    assert "Renamed Artist" in built
+    with django_assert_max_num_queries(3):
+        status, from_snapshot = cold_page(client, story)
+    assert "Renamed Artist" in from_snapshot
+    assert from_snapshot == built
+
+
+def test_pages_built_without_snapshots_write_one_every_few_seconds_in_a_process(client, heal_now):
+    with transaction.atomic():
+        first = make_article(**live(headline="First"))
+        second = make_article(**live(headline="Second"))
+    Snapshot.objects.all().delete()
+    stored.clear_pending()
+    cold_page(client, first)
+    cold_page(client, second)
+    written = set(Snapshot.objects.values_list("key", flat=True))
+    assert written == {snapshots.key(first.slug)}
