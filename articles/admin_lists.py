@@ -81,7 +81,8 @@ class ArticleListMixin:
             return queryset, False
         # A slug as a whole: a part of one would be looked for in every story's.
         found = search.narrowed(queryset, term) | queryset.filter(slug=term)
-        return found, False
+        # In the list's order (the change list sorts it again; autocomplete pages through it).
+        return found.order_by(*(queryset.query.order_by or queryset.model._meta.ordering)), False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -25,6 +25,9 @@ class ContributorAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
     fields = ["name", "slug", "role", "is_organization", "bio", "user", "photo_alt", "photo"]
     list_select_related = ["user"]
     search_fields = ["name", "role"]
+    # Explicit: the list counts each one's stories (a GROUP BY, which Django orders by nothing
+    # by default), and autocomplete pages through it.
+    ordering = ["name", "pk"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
 
@@ -35,6 +38,7 @@ class ArtistAdmin(RefusedUploadsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "external_id", "discipline_list", "has_photo"]
     list_filter = ["is_group", "disciplines", "tags"]
     search_fields = ["name", "slug", "=external_id", "summary", *MUSIC_WEB_SEARCH]
+    ordering = ["name", "pk"]  # as the contributors' (above)
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["disciplines"]
     readonly_fields = ["profile_link", "id_pages"]

@@ -266,3 +266,31 @@ def test_the_tag_filter_reads_the_same_queries_whatever_the_tags(admin_client, s
         admin_client.get(LIST)
     tag_queries = [q for q in captured.captured_queries if "taggit_tag" in q["sql"]]
     assert len(tag_queries) == 1
+
+
+def test_autocomplete_pages_through_artists_contributors_and_stories_in_order(admin_client):
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    from newsroom.testing import make_artist
+
+    for n in range(3):
+        make_artist(name=f"Jane {n}")
+        make_contributor(name=f"Jane Writer {n}")
+        make_article(headline=f"Jane story {n}")
+    asked = [
+        ("events", "eventperformer", "artist"),
+        ("articles", "byline", "contributor"),
+        ("articles", "formeraddress", "article"),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        for app_label, model_name, field_name in asked:
+            response = admin_client.get(
+                "/admin/autocomplete/",
+                {"app_label": app_label, "model_name": model_name, "field_name": field_name,
+                 "term": "jane"},
+            )  # fmt: skip
+            assert response.status_code == 200, (model_name, response.content[:300])
+            assert len(response.json()["results"]) == 3, model_name
