@@ -25,6 +25,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
+from taggit.models import Tag
 
 from events.models import Event
 from events.views import depend_on_dates
@@ -235,11 +236,14 @@ class ContributorSitemap(PagedSitemap):
         )
 
     def count(self):
-        # The contributors on published stories, without dating each.
+        # The contributors on published stories, without dating each: each contributor is
+        # looked for among the bylines (an indexed look-up that stops at the first live
+        # story), rather than every byline of every published story gathered and counted.
         depend_on_links()
-        return Byline.objects.filter(article__in=Article.objects.published()).aggregate(
-            count=Count("contributor", distinct=True)
-        )["count"]
+        published = Article.objects.published()
+        return Contributor.objects.filter(
+            Exists(published.filter(bylines__contributor=OuterRef("pk")))
+        ).count()
 
     def lastmod(self, contributor):
         return contributor.latest
@@ -261,12 +265,14 @@ class TagSitemap(PagedSitemap):
         )
 
     def count(self):
-        # The tags on published stories (a slug names one tag), without dating each.
+        # The tags on published stories (a slug names one tag), without dating each: each tag
+        # looked for among its stories, as the contributors are.
         depend_on_links()
+        published = Article.objects.published()
         return (
-            TaggedArticle.objects.filter(content_object__in=Article.objects.published())
-            .exclude(tag__slug="")
-            .aggregate(count=Count("tag", distinct=True))["count"]
+            Tag.objects.exclude(slug="")
+            .filter(Exists(published.filter(tagged_items__tag=OuterRef("pk"))))
+            .count()
         )
 
     def location(self, tag):
