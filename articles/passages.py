@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -46,7 +47,9 @@ LEADING_WORDS = re.compile(rf"(?:\s*\S+){{0,{LEAD_WORDS}}}")
 PASSAGE_WORDS = re.compile(rf"(?:[\W_]*[^\W_]+){{0,{SNIPPET_WORDS}}}")
 ELLIPSIS_BEFORE, ELLIPSIS_AFTER = "…\u2009", "\u2009…"
 
-_porter = Stemmer.Stemmer("porter")
+# A stemmer is not safe to share between threads (the development server and the tests run
+# several): one for each.
+_stemmers = threading.local()
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -58,7 +61,10 @@ def stem(word: str) -> str:
         word = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     if len(word) not in STEMMED_LENGTHS:
         return word
-    return _porter.stemWord(word)
+    stemmer = getattr(_stemmers, "porter", None)
+    if stemmer is None:
+        stemmer = _stemmers.porter = Stemmer.Stemmer("porter")
+    return stemmer.stemWord(word)
 
 
 @dataclass(frozen=True)

@@ -129,3 +129,21 @@ def test_a_passage_is_linear_in_the_text_size(shape):
     searched = Searched.of(["film", "west"])
     ratio = growth(lambda text: around(text, searched), shape)
     assert ratio <= ALLOWED_RATIO, f"4x the input cost {ratio:.1f}x the time"
+
+
+def test_stems_are_right_from_many_threads_at_once():
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = [f"{root}{ending}" for root in ("collaborat", "perform", "record") for ending in
+             ("e", "ed", "ing", "ion", "ions", "ive")]  # fmt: skip
+    import Stemmer
+
+    expected = Stemmer.Stemmer("porter").stemWords(words)
+
+    def stems(_):
+        stem.cache_clear()
+        return [stem(word) for word in words * 50]
+
+    with ThreadPoolExecutor(8) as pool:
+        for found in pool.map(stems, range(32)):
+            assert found == expected * 50
