@@ -255,3 +255,15 @@ def make_full_story(*, count=1, photos=None, **fields):
     for n in range(count):
         Correction.objects.create(article=story, text=f"Correction {n}.")
     return story
+
+
+def member(name, group):
+    """A staff user in `group` ("Writers", "Editors"), and a client signed in as them."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    user = User.objects.create_user(name, password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return user, client

@@ -137,8 +137,7 @@ def test_accepted_suggestions_are_saved_with_a_revision(admin_client, artists):
 
 def test_writers_get_suggestions_only_for_their_own_stories(artists):
     from articles.models import Article
-    from articles.tests.test_roles import member
-    from newsroom.testing import make_article
+    from newsroom.testing import make_article, member
 
     user, client = member("writer", "Writers")
     theirs = make_article(body=SEED_TEXT, status=Article.Status.DRAFT, created_by=user)

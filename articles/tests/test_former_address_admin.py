@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, FormerAddress
-from articles.tests.test_roles import member
 from newsroom.testing import make_article, make_contributor, make_story_with_everything
 
 pytestmark = pytest.mark.django_db
@@ -16,16 +15,6 @@ pytestmark = pytest.mark.django_db
 ADD = reverse("admin:articles_formeraddress_add")
 CHANGELIST = reverse("admin:articles_formeraddress_changelist")
 DRAFT = {"status": Article.Status.DRAFT}
-
-
-@pytest.fixture
-def writer():
-    return member("writer", "Writers")
-
-
-@pytest.fixture
-def editor():
-    return member("editor", "Editors")
 
 
 def change_url(address):

@@ -8,21 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.tests.test_roles import member
 from images.models import Image
 from newsroom.testing import image_bytes, make_article, make_image, post_change_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def writer():
-    return member("writer", "Writers")
-
-
-@pytest.fixture
-def editor():
-    return member("editor", "Editors")
 
 
 def image_url(image):

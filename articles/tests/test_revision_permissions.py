@@ -7,20 +7,9 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
-from articles.tests.test_roles import member
 from newsroom.testing import form_values, make_article, make_contributor, post_change_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def writer():
-    return member("writer", "Writers")
-
-
-@pytest.fixture
-def editor():
-    return member("editor", "Editors")
 
 
 def oldest_version(article):

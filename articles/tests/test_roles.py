@@ -2,8 +2,7 @@
 direct POSTs, bulk actions and delete."""
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.test import Client
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article
@@ -11,24 +10,6 @@ from articles.tests.test_admin import article_form_data
 from newsroom.testing import make_article, make_contributor, post_change_form
 
 pytestmark = pytest.mark.django_db
-
-
-def member(name, group):
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return user, client
-
-
-@pytest.fixture
-def writer():
-    return member("writer", "Writers")
-
-
-@pytest.fixture
-def editor():
-    return member("editor", "Editors")
 
 
 def change_url(article):
